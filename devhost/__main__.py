@@ -1,0 +1,62 @@
+"""Run the function app locally: `python -m devhost [--port 7071]`.
+
+The same routes as `func start` (prefix from host.json), for machines without Core Tools.
+Settings come from the environment, then from local.settings.json's "Values" when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from devhost.routes import http_routes, route_prefix
+from devhost.server import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_local_settings(path: Path) -> None:
+    """Export local.settings.json Values that the environment does not already set."""
+    if not path.is_file():
+        return
+    values = json.loads(path.read_text(encoding="utf-8")).get("Values", {})
+    for name, value in values.items():
+        os.environ.setdefault(name, str(value))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devhost", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7071")))
+    parser.add_argument("--settings", type=Path, default=ROOT / "local.settings.json")
+    parser.add_argument("--log-level", default=os.environ.get("DEVHOST_LOG_LEVEL", "INFO"))
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    load_local_settings(args.settings)
+    sys.path.insert(0, str(ROOT))
+    import function_app  # after the settings are in the environment, as in a real worker
+
+    prefix = route_prefix(ROOT / "host.json")
+    routes = http_routes(function_app.app, prefix)
+    server = make_server(routes, args.host, args.port)
+    base = f"http://{args.host}:{server.server_address[1]}"
+    print(f"Serving {len(routes)} functions on {base}", flush=True)
+    for route in routes:
+        print(f"  {'/'.join(sorted(route.methods)):<10} {base}/{prefix}/{route.template}  [{route.name}]", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Serve a FunctionApp's HTTP functions on 127.0.0.1 with the standard library's HTTP server.
+
+Each request becomes an `azure.functions.HttpRequest`, the user function runs in this process (as
+in one Python worker), and its `HttpResponse` is written back. Function keys are not checked, as
+with `func start`; Azure checks them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+import azure.functions as func
+
+from devhost.routes import HttpRoute
+
+logger = logging.getLogger("devhost")
+
+# The real host accepts up to 100 MB; the functions enforce their own, smaller limits.
+HOST_MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+def _error_body(code: str, message: str) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message}}).encode()
+
+
+class _HostError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class FunctionRequestHandler(BaseHTTPRequestHandler):
+    routes: list[HttpRoute] = []
+    server_version = "devhost"
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a client may take to send its request
+
+    def log_message(self, fmt: str, *args) -> None:
+        logger.info("%s %s", self.address_string(), fmt % args)
+
+    def _dispatch(self) -> None:
+        started = time.perf_counter()
+        try:
+            status, headers, body = self._call_function()
+        except _HostError as error:
+            status, headers, body = error.status, {"Content-Type": "application/json"}, _error_body(error.code, error.message)
+            self.close_connection = True
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        logger.debug("%s %s -> %s in %.1f ms", self.command, self.path, status, (time.perf_counter() - started) * 1000)
+
+    def _call_function(self) -> tuple[int, dict[str, str], bytes]:
+        url = urlsplit(self.path)
+        path = url.path.rstrip("/") or "/"
+        candidates = [(r, params) for r in self.routes if (params := r.match(path)) is not None]
+        if not candidates:
+            self._drain_body()
+            raise _HostError(404, "not_found", f"No function is served at {url.path}.")
+        allowed = [(r, p) for r, p in candidates if self.command in r.methods or (self.command == "HEAD" and "GET" in r.methods)]
+        if not allowed:
+            self._drain_body()
+            methods = sorted({m for r, _ in candidates for m in r.methods})
+            raise _HostError(405, "method_not_allowed", f"{url.path} accepts {', '.join(methods)}.")
+        route, route_params = allowed[0]
+        request = func.HttpRequest(
+            method=self.command,
+            url=f"http://{self.headers.get('Host', 'localhost')}{self.path}",
+            headers={k.lower(): v for k, v in self.headers.items()},
+            params=dict(parse_qsl(url.query, keep_blank_values=True)),
+            route_params=route_params,
+            body=self._read_body(),
+        )
+        try:
+            response = route.handler(request)
+        except Exception:  # noqa: BLE001 - the real host answers 500 and keeps the worker
+            logger.exception("function %s failed", route.name)
+            raise _HostError(500, "internal_error", "The function failed.") from None
+        headers = dict(response.headers)
+        if response.mimetype:
+            content_type = response.mimetype + (f"; charset={response.charset}" if response.charset else "")
+            headers.setdefault("Content-Type", content_type)
+        return response.status_code, headers, response.get_body() or b""
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        raw_length = self.headers.get("Content-Length", "0") or "0"
+        if not raw_length.strip().isdigit():
+            raise _HostError(400, "invalid_request", "Content-Length is not a number.")
+        length = int(raw_length)
+        if length > HOST_MAX_BODY_BYTES:
+            raise _HostError(413, "body_too_large", f"The request body is larger than {HOST_MAX_BODY_BYTES} bytes.")
+        return self.rfile.read(length) if length else b""
+
+    def _read_chunked(self) -> bytes:
+        chunks, total = [], 0
+        while True:
+            size_line = self.rfile.readline(64).split(b";")[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                raise _HostError(400, "invalid_request", "Malformed chunked body.") from None
+            if size == 0:
+                self.rfile.readline(1024)  # blank line after the last chunk (no trailers)
+                return b"".join(chunks)
+            total += size
+            if total > HOST_MAX_BODY_BYTES:
+                raise _HostError(413, "body_too_large", f"The request body is larger than {HOST_MAX_BODY_BYTES} bytes.")
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(8)
+
+    def _drain_body(self) -> None:
+        try:
+            self._read_body()
+        except _HostError:
+            self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
+
+
+def make_server(routes: list[HttpRoute], host: str = "127.0.0.1", port: int = 7071) -> ThreadingHTTPServer:
+    handler = type("BoundFunctionRequestHandler", (FunctionRequestHandler,), {"routes": routes})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server

@@ -1,0 +1,49 @@
+"""Prediction without HTTP: validated texts in, prediction records out."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from predict.model import SentimentModel
+from service.errors import bad_request, too_large
+from service.http import require_text
+from service.settings import Settings
+
+
+def parse_predict_request(payload: dict, settings: Settings) -> tuple[list[str], bool]:
+    """The texts to score and whether the caller asked for a batch."""
+    has_text, has_texts = "text" in payload, "texts" in payload
+    if has_text and has_texts:
+        raise bad_request("invalid_field", "Send either 'text' or 'texts', not both.")
+    if has_text:
+        return [require_text(payload["text"], "text", settings.max_text_chars)], False
+    if not has_texts:
+        raise bad_request("missing_field", "Send {\"text\": \"...\"} or {\"texts\": [\"...\", ...]}.")
+    texts = payload["texts"]
+    if not isinstance(texts, list):
+        raise bad_request("invalid_field", "'texts' must be a list of strings.")
+    if not texts:
+        raise bad_request("empty_batch", "'texts' is empty; send at least one text.")
+    if len(texts) > settings.max_batch_size:
+        raise too_large("batch_too_large",
+                        f"'texts' has {len(texts)} items; the limit is {settings.max_batch_size}.")
+    return [require_text(t, f"texts[{i}]", settings.max_text_chars) for i, t in enumerate(texts)], True
+
+
+def predict_texts(model: SentimentModel, texts: list[str]) -> list[dict[str, Any]]:
+    """One prediction record per text, in order, each with a fresh prediction id."""
+    threshold = model.threshold
+    records = []
+    for probability in model.predict_proba(texts):
+        p = round(float(probability), 6)
+        label = int(p >= threshold)
+        records.append({
+            "prediction_id": str(uuid.uuid4()),
+            "sentiment": "positive" if label else "negative",
+            "label": label,
+            "probability": p,
+            "threshold": threshold,
+            "model_version": model.version,
+        })
+    return records

@@ -1,0 +1,60 @@
+"""Every setting and limit of the service, read from the environment in one place.
+
+Blueprints receive values from here; nothing else reads os.environ. Names follow Azure Functions
+app settings (`local.settings.json` locally, Function App configuration in Azure).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    model_dir: Path
+    onnx_threads: int
+    # Request limits (documented in the README and the OpenAPI document).
+    max_text_chars: int
+    max_batch_size: int
+    max_body_bytes: int
+    feedback_table: str
+    storage_connection_string: str
+    storage_timeout_seconds: int
+    appinsights_connection_string: str
+    retry_after_seconds: int
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        model_dir = Path(os.environ.get("MODEL_DIR", "onnx_models/fasttext_lstm"))
+        if not model_dir.is_absolute():
+            model_dir = PROJECT_ROOT / model_dir
+        storage = (os.environ.get("FEEDBACK_STORAGE_CONNECTION_STRING")
+                   or os.environ.get("AzureWebJobsStorage") or "")
+        return cls(
+            model_dir=model_dir,
+            onnx_threads=_int("ONNX_INTRA_OP_THREADS", 1),
+            max_text_chars=_int("MAX_TEXT_CHARS", 1000),
+            max_batch_size=_int("MAX_BATCH_SIZE", 64),
+            max_body_bytes=_int("MAX_BODY_BYTES", 256 * 1024),
+            feedback_table=os.environ.get("FEEDBACK_TABLE_NAME", "feedback"),
+            storage_connection_string=storage,
+            storage_timeout_seconds=_int("STORAGE_TIMEOUT_SECONDS", 5),
+            appinsights_connection_string=os.environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING", ""),
+            retry_after_seconds=_int("RETRY_AFTER_SECONDS", 30),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this worker, read once (tests clear the cache to change them)."""
+    return Settings.from_env()
