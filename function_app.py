@@ -5,7 +5,9 @@ Every route needs a function key in Azure (AuthLevel.FUNCTION) unless its bluepr
 
 import azure.functions as func
 
+from api_spec.blueprint import bp as api_spec_bp
 from predict.blueprint import bp as predict_bp
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(predict_bp)
+app.register_functions(api_spec_bp)

@@ -28,9 +28,10 @@ def _error_body(code: str, message: str) -> bytes:
 
 
 class _HostError(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = {"Content-Type": "application/json", **(headers or {})}
 
 
 class FunctionRequestHandler(BaseHTTPRequestHandler):
@@ -47,7 +48,7 @@ class FunctionRequestHandler(BaseHTTPRequestHandler):
         try:
             status, headers, body = self._call_function()
         except _HostError as error:
-            status, headers, body = error.status, {"Content-Type": "application/json"}, _error_body(error.code, error.message)
+            status, headers, body = error.status, error.headers, _error_body(error.code, error.message)
             self.close_connection = True
         self.send_response(status)
         for name, value in headers.items():
@@ -69,7 +70,8 @@ class FunctionRequestHandler(BaseHTTPRequestHandler):
         if not allowed:
             self._drain_body()
             methods = sorted({m for r, _ in candidates for m in r.methods})
-            raise _HostError(405, "method_not_allowed", f"{url.path} accepts {', '.join(methods)}.")
+            raise _HostError(405, "method_not_allowed", f"{url.path} accepts {', '.join(methods)}.",
+                             {"Allow": ", ".join(methods)})
         route, route_params = allowed[0]
         request = func.HttpRequest(
             method=self.command,

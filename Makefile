@@ -1,0 +1,51 @@
+# The two commands of the README:
+#   make run    start Azurite and the function app on http://127.0.0.1:$(PORT) (Ctrl-C stops both)
+#   make test   install what the tests need, then run every test layer (what CI runs)
+PORT ?= 7071
+PYTHON ?= python3
+export NLTK_DATA ?= $(abspath ../shared/data/nltk_data)
+
+RUN_VENV := .venv
+TEST_VENV := .venv-train
+
+.PHONY: run test lint bench train-help clean
+
+run: $(RUN_VENV)/.installed node_modules/.installed local.settings.json
+	PORT=$(PORT) PYTHON=$(RUN_VENV)/bin/python bash scripts/run_local.sh
+
+test: $(TEST_VENV)/.installed node_modules/.installed system-deps lint
+	$(TEST_VENV)/bin/python -m pytest
+
+lint: $(TEST_VENV)/.installed node_modules/.installed
+	$(TEST_VENV)/bin/ruff check .
+	bash scripts/lint_workflows.sh
+
+bench: $(TEST_VENV)/.installed node_modules/.installed
+	$(TEST_VENV)/bin/python -m bench
+
+system-deps:
+	bash scripts/install_system_deps.sh
+
+# Runtime + test tools only: small and quick to create, enough to serve.
+$(RUN_VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(RUN_VENV)/bin/python || $(PYTHON) -m venv $(RUN_VENV)
+	$(RUN_VENV)/bin/pip install -q --upgrade pip
+	$(RUN_VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+# Everything: training (TensorFlow, MLflow, ...) on top of runtime and test tools.
+$(TEST_VENV)/.installed: requirements.txt requirements-dev.txt requirements-train.txt
+	test -x $(TEST_VENV)/bin/python || $(PYTHON) -m venv $(TEST_VENV)
+	$(TEST_VENV)/bin/pip install -q --upgrade pip
+	$(TEST_VENV)/bin/pip install -q -r requirements-train.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+local.settings.json: local.settings.json.template
+	test -f $@ || cp $< $@
+
+clean:
+	rm -rf $(RUN_VENV) $(TEST_VENV) node_modules .azurite .pytest_cache test-artifacts

@@ -1,0 +1,180 @@
+"""Build the OpenAPI 3.1 document from the live settings, so the limits it states are the real ones.
+
+Tests check live answers against these schemas (tests/integration/test_openapi_contract.py).
+"""
+
+from __future__ import annotations
+
+from service.settings import Settings
+
+ERROR_CODES = [
+    "invalid_json", "missing_field", "invalid_field", "empty_text", "empty_batch", "text_too_long",
+    "batch_too_large", "body_too_large", "model_unavailable", "storage_unavailable", "not_found",
+    "method_not_allowed", "internal_error",
+]
+
+
+def _error_response(description: str, retry_after: bool = False) -> dict:
+    response = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if retry_after:
+        response["headers"] = {"Retry-After": {"description": "Seconds to wait before retrying.",
+                                               "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
+    return response
+
+
+def _schemas(s: Settings) -> dict:
+    text = {"type": "string", "minLength": 1, "maxLength": s.max_text_chars,
+            "description": f"An English tweet; not blank; at most {s.max_text_chars} characters."}
+    model_version = {"type": "string", "minLength": 1, "examples": ["fasttext_lstm@1"],
+                     "description": "`<model name>@<version>` of the model that answered."}
+    return {
+        "Error": {
+            "type": "object", "required": ["error"], "additionalProperties": False,
+            "properties": {"error": {
+                "type": "object", "required": ["code", "message"], "additionalProperties": False,
+                "properties": {"code": {"type": "string", "enum": ERROR_CODES},
+                               "message": {"type": "string", "minLength": 1}},
+            }},
+        },
+        "PredictRequest": {
+            "description": "Either one text or a batch of texts.",
+            "oneOf": [
+                {"type": "object", "required": ["text"], "properties": {"text": text}},
+                {"type": "object", "required": ["texts"], "properties": {"texts": {
+                    "type": "array", "items": text, "minItems": 1, "maxItems": s.max_batch_size}}},
+            ],
+        },
+        "Prediction": {
+            "type": "object", "additionalProperties": False,
+            "required": ["prediction_id", "sentiment", "label", "probability", "threshold", "model_version"],
+            "properties": {
+                "prediction_id": {"type": "string", "format": "uuid",
+                                  "description": "Send it back with the feedback."},
+                "sentiment": {"type": "string", "enum": ["negative", "positive"]},
+                "label": {"type": "integer", "enum": [0, 1], "description": "1 = positive."},
+                "probability": {"type": "number", "minimum": 0, "maximum": 1,
+                                "description": "P(positive)."},
+                "threshold": {"type": "number", "minimum": 0, "maximum": 1,
+                              "description": "positive when probability >= threshold."},
+                "model_version": model_version,
+            },
+        },
+        "PredictionBatch": {
+            "type": "object", "required": ["predictions", "model_version"], "additionalProperties": False,
+            "properties": {"predictions": {"type": "array", "items": {"$ref": "#/components/schemas/Prediction"}},
+                           "model_version": model_version},
+        },
+        "FeedbackRequest": {
+            "type": "object",
+            "required": ["prediction_id", "text", "sentiment", "probability", "model_version", "is_correct"],
+            "properties": {
+                "prediction_id": {"type": "string", "format": "uuid"},
+                "text": text,
+                "sentiment": {"type": "string", "enum": ["negative", "positive"]},
+                "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                "model_version": {"type": "string", "minLength": 1, "maxLength": 200},
+                "is_correct": {"type": "boolean", "description": "false = the user rejected the prediction."},
+            },
+        },
+        "FeedbackStored": {
+            "type": "object", "required": ["id", "prediction_id"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid", "description": "The stored id (= prediction_id)."},
+                "prediction_id": {"type": "string", "format": "uuid"},
+            },
+        },
+        "Health": {
+            "type": "object", "required": ["status"],
+            "properties": {
+                "status": {"type": "string", "enum": ["ok", "unavailable"]},
+                "model_version": model_version,
+                "threshold": {"type": "number"},
+                "normalization_version": {"type": "string"},
+                "limits": {"type": "object", "properties": {
+                    "max_text_chars": {"type": "integer"}, "max_batch_size": {"type": "integer"},
+                    "max_body_bytes": {"type": "integer"}}},
+                "error": {"$ref": "#/components/schemas/Error/properties/error"},
+            },
+        },
+    }
+
+
+def _json_body(ref: str) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+def _json_answer(description: str, ref: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+def build_openapi(settings: Settings, server_url: str = "/api") -> dict:
+    limits = (f"Limits: text {settings.max_text_chars} characters, batch {settings.max_batch_size} texts, "
+              f"body {settings.max_body_bytes} bytes.")
+    bad_input = _error_response("Malformed JSON, a missing or wrongly typed field, or an empty text.")
+    too_large = _error_response(f"Over a limit. {limits}")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tweet sentiment",
+            "version": "1.0.0",
+            "description": ("Predicts whether an English tweet is negative or positive and records whether "
+                            "users agree. In Azure, predict and feedback need a function key "
+                            "(`x-functions-key` header or `code` query parameter). " + limits),
+        },
+        "servers": [{"url": server_url}],
+        "components": {
+            "schemas": _schemas(settings),
+            "securitySchemes": {
+                "functionKeyHeader": {"type": "apiKey", "in": "header", "name": "x-functions-key"},
+                "functionKeyQuery": {"type": "apiKey", "in": "query", "name": "code"},
+            },
+        },
+        "paths": {
+            "/predict": {"post": {
+                "operationId": "predict",
+                "summary": "Sentiment of one tweet ({\"text\"}) or of a batch ({\"texts\"}).",
+                "security": [{"functionKeyHeader": []}, {"functionKeyQuery": []}],
+                "requestBody": _json_body("PredictRequest"),
+                "responses": {
+                    "200": {"description": "One prediction, or a batch in the order sent.",
+                            "content": {"application/json": {"schema": {"oneOf": [
+                                {"$ref": "#/components/schemas/Prediction"},
+                                {"$ref": "#/components/schemas/PredictionBatch"}]}}}},
+                    "400": bad_input, "413": too_large,
+                    "503": _error_response("The model is not loaded.", retry_after=True),
+                },
+            }},
+            "/feedback": {"post": {
+                "operationId": "feedback",
+                "summary": "Record whether a prediction was right (idempotent per prediction_id).",
+                "security": [{"functionKeyHeader": []}, {"functionKeyQuery": []}],
+                "requestBody": _json_body("FeedbackRequest"),
+                "responses": {
+                    "201": _json_answer("Stored.", "FeedbackStored"),
+                    "200": _json_answer("Already stored: nothing was duplicated.", "FeedbackStored"),
+                    "400": bad_input, "413": too_large,
+                    "503": _error_response("Storage is unreachable; the feedback was written to telemetry. "
+                                           "Retry after Retry-After seconds.", retry_after=True),
+                },
+            }},
+            "/health": {"get": {
+                "operationId": "health",
+                "summary": "Whether the model is loaded, its version and the request limits.",
+                "responses": {
+                    "200": _json_answer("Ready.", "Health"),
+                    "503": {**_json_answer("The model is not loaded.", "Health"),
+                            "headers": {"Retry-After": {"schema": {"type": "string"}}}},
+                },
+            }},
+            "/openapi.json": {"get": {
+                "operationId": "openapi",
+                "summary": "This document.",
+                "responses": {"200": {"description": "OpenAPI 3.1 document.",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }},
+        },
+    }

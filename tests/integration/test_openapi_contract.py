@@ -1,0 +1,61 @@
+"""The served OpenAPI document is true: live answers of every route match its schemas and statuses."""
+
+import uuid
+
+import jsonschema
+import pytest
+import requests
+
+
+@pytest.fixture(scope="module")
+def document(live_host):
+    response = requests.get(live_host.url("/api/openapi.json"), timeout=30)
+    assert response.status_code == 200
+    return response.json()
+
+
+def check(document, path, method, response):
+    """Assert the answer's status is documented for the operation and its body fits the schema."""
+    operation = document["paths"][path][method]
+    status = str(response.status_code)
+    assert status in operation["responses"], f"{method.upper()} {path} answered undocumented {status}"
+    content = operation["responses"][status].get("content", {}).get("application/json")
+    if content:
+        schema = {**content["schema"], "components": document["components"]}
+        jsonschema.validate(response.json(), schema, format_checker=jsonschema.FormatChecker())
+    for header in operation["responses"][status].get("headers", {}):
+        assert header in response.headers
+
+
+def test_document_is_openapi_3_with_every_route(document):
+    assert document["openapi"].startswith("3.")
+    assert {"/predict", "/feedback", "/health", "/openapi.json"} <= set(document["paths"])
+
+
+def test_documented_limits_are_the_served_ones(document, live_host):
+    limits = requests.get(live_host.url("/api/health"), timeout=30).json()["limits"]
+    text = document["components"]["schemas"]["FeedbackRequest"]["properties"]["text"]
+    assert text["maxLength"] == limits["max_text_chars"]
+
+
+@pytest.mark.parametrize("body", [
+    {"text": "lovely crew"}, {"texts": ["late again", "on time, nice"]}, {"text": ""}, {"text": "x" * 5000},
+    {"texts": ["a"] * 500}, {}, {"text": 1},
+])
+def test_predict_answers_match(document, live_host, body):
+    check(document, "/predict", "post", requests.post(live_host.url("/api/predict"), json=body, timeout=30))
+
+
+def test_health_and_document_answers_match(document, live_host):
+    check(document, "/health", "get", requests.get(live_host.url("/api/health"), timeout=30))
+    check(document, "/openapi.json", "get", requests.get(live_host.url("/api/openapi.json"), timeout=30))
+
+
+def test_feedback_answers_match(document, live_host):
+    prediction = requests.post(live_host.url("/api/predict"), json={"text": "so late"}, timeout=30).json()
+    feedback = {k: prediction[k] for k in ("prediction_id", "sentiment", "probability", "model_version")}
+    feedback.update(text="so late", is_correct=True)
+    for _ in range(2):  # 201 then 200
+        check(document, "/feedback", "post", requests.post(live_host.url("/api/feedback"), json=feedback, timeout=30))
+    bad = {**feedback, "prediction_id": str(uuid.uuid4()), "is_correct": "yes"}
+    check(document, "/feedback", "post", requests.post(live_host.url("/api/feedback"), json=bad, timeout=30))
