@@ -83,7 +83,7 @@ class FunctionRequestHandler(BaseHTTPRequestHandler):
         )
         try:
             response = route.handler(request)
-        except Exception:  # noqa: BLE001 - the real host answers 500 and keeps the worker
+        except Exception:
             logger.exception("function %s failed", route.name)
             raise _HostError(500, "internal_error", "The function failed.") from None
         headers = dict(response.headers)

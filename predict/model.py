@@ -6,9 +6,9 @@ Only onnxruntime and NumPy: no training library is ever imported on the serving 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import onnxruntime as ort

@@ -24,7 +24,7 @@ def get_model() -> SentimentModel:
             settings = get_settings()
             try:
                 _model = load_model_artifact(settings.model_dir, settings.onnx_threads)
-            except Exception as error:  # noqa: BLE001 - any load failure means "not ready"
+            except Exception as error:
                 logger.error("model_load_failed", extra={"event": "model_load_failed",
                                                          "model_dir": str(settings.model_dir),
                                                          "reason": str(error)})

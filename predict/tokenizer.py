@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class TweetTokenizer:
 
     @classmethod
     def fit(cls, normalized_texts: Iterable[str], max_words: int = 30_000,
-            min_count: int = 2, max_length: int = 50) -> "TweetTokenizer":
+            min_count: int = 2, max_length: int = 50) -> TweetTokenizer:
         """Build the vocabulary from already normalised texts, most frequent words first."""
         counts = Counter(tok for text in normalized_texts for tok in text.split())
         words = [w for w, c in counts.most_common(max_words) if c >= min_count]
@@ -89,7 +89,7 @@ class TweetTokenizer:
         Path(path).write_text(json.dumps(self.to_json(), ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path) -> "TweetTokenizer":
+    def load(cls, path: Path) -> TweetTokenizer:
         state = json.loads(Path(path).read_text(encoding="utf-8"))
         if state.get("format") != TOKENIZER_FORMAT:
             raise ValueError(f"{path}: unknown tokenizer format {state.get('format')!r}")

@@ -10,7 +10,8 @@ import functools
 import json
 import logging
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import azure.functions as func
 
@@ -44,7 +45,7 @@ def json_endpoint(handler: Callable[[func.HttpRequest], func.HttpResponse]):
             return handler(req)
         except ApiError as error:
             return error_response(error)
-        except Exception:  # noqa: BLE001 - the last line of defence: log it, answer JSON
+        except Exception:
             logger.exception("unhandled_error", extra={"route": req.url})
             return error_response(ApiError(500, "internal_error", "The service failed to answer; try again."))
 

@@ -34,7 +34,7 @@ class Settings:
     retry_after_seconds: int
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         model_dir = Path(os.environ.get("MODEL_DIR", "onnx_models/fasttext_lstm"))
         if not model_dir.is_absolute():
             model_dir = PROJECT_ROOT / model_dir

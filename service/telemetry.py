@@ -18,5 +18,5 @@ def track(event: str, level: int = logging.INFO, **dimensions) -> None:
     """Emit one trace whose message is the event name."""
     try:
         logger.log(level, event, extra={"event": event, **dimensions})
-    except Exception:  # noqa: BLE001 - telemetry must never break the request path
+    except Exception:
         pass

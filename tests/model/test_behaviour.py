@@ -75,19 +75,19 @@ def pass_rate(flags) -> float:
 
 def test_clear_positives_are_positive(model):
     # Expected: at least 9 of 10.
-    assert pass_rate(l == 1 for l in labels(model, CLEAR_POSITIVES)) >= 0.9
+    assert pass_rate(label == 1 for label in labels(model, CLEAR_POSITIVES)) >= 0.9
 
 
 def test_clear_negatives_are_negative(model):
     # Expected: at least 9 of 10.
-    assert pass_rate(l == 0 for l in labels(model, CLEAR_NEGATIVES)) >= 0.9
+    assert pass_rate(label == 0 for label in labels(model, CLEAR_NEGATIVES)) >= 0.9
 
 
 def test_negation_lowers_the_positive_probability(model):
     positives = model.predict_proba([p for p, _ in NEGATION_PAIRS])
     negated = model.predict_proba([n for _, n in NEGATION_PAIRS])
     # Expected: at least 7 of 8 pairs move the right way (an LSTM reads word order).
-    assert pass_rate(n < p for p, n in zip(positives, negated)) >= 7 / 8
+    assert pass_rate(n < p for p, n in zip(positives, negated, strict=True)) >= 7 / 8
 
 
 def test_mentions_and_urls_change_nothing(model):
@@ -103,7 +103,7 @@ def test_trailing_punctuation_keeps_the_label(model):
     reference = labels(model, base)
     for punctuate in PUNCTUATION:
         # Expected: at least 95% of labels unchanged.
-        assert pass_rate(a == b for a, b in zip(reference, labels(model, [punctuate(t) for t in base]))) >= 0.95
+        assert pass_rate(a == b for a, b in zip(reference, labels(model, [punctuate(t) for t in base]), strict=True)) >= 0.95
 
 
 def test_emoticons_and_emoji_carry_sentiment(model):
@@ -111,7 +111,7 @@ def test_emoticons_and_emoji_carry_sentiment(model):
     negatives = ["just landed :(", "on my way home \U0001F622", "see you soon \U0001F621", "we missed it :'("]
     p_pos, p_neg = model.predict_proba(positives), model.predict_proba(negatives)
     # Expected: each happy version scores above its sad twin (4 of 4).
-    assert all(p > n for p, n in zip(p_pos, p_neg))
+    assert all(p > n for p, n in zip(p_pos, p_neg, strict=True))
 
 
 def test_emoji_only_and_empty_after_normalisation_still_answer(model):
