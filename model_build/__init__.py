@@ -1,0 +1,1 @@
+"""Training side of the tweet sentiment service (never deployed): `python -m model_build --help`."""

@@ -1,0 +1,106 @@
+"""Metrics and evaluation images shared by every model family.
+
+A model is evaluated through one function: `probabilities(texts) -> P(positive)`, so the TF-IDF
+pipeline, the Keras LSTM, the ONNX graph and the transformer are scored by the same code.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from sklearn.metrics import (accuracy_score, confusion_matrix, f1_score, log_loss, roc_auc_score,
+                             roc_curve)
+
+Scorer = Callable[[Sequence[str]], np.ndarray]
+METRIC_NAMES = ("accuracy", "f1", "roc_auc", "log_loss")
+
+
+def binary_metrics(labels: np.ndarray, probabilities: np.ndarray,
+                   threshold: float = 0.5) -> dict[str, float]:
+    probabilities = np.clip(np.asarray(probabilities, dtype=np.float64).ravel(), 1e-7, 1 - 1e-7)
+    predicted = (probabilities >= threshold).astype(int)
+    return {
+        "accuracy": float(accuracy_score(labels, predicted)),
+        "f1": float(f1_score(labels, predicted)),
+        "roc_auc": float(roc_auc_score(labels, probabilities)),
+        "log_loss": float(log_loss(labels, probabilities, labels=[0, 1])),
+    }
+
+
+def inference_ms_per_tweet(score: Scorer, texts: Sequence[str], batch_size: int = 64) -> float:
+    """Wall time per tweet, normalisation included, scoring in batches as serving does."""
+    texts = list(texts)
+    score(texts[:batch_size])  # warm-up: graph building, lazy imports
+    start = time.perf_counter()
+    for begin in range(0, len(texts), batch_size):
+        score(texts[begin:begin + batch_size])
+    return 1000.0 * (time.perf_counter() - start) / max(1, len(texts))
+
+
+def save_confusion_matrix(labels: np.ndarray, probabilities: np.ndarray, title: str,
+                          path: Path, threshold: float = 0.5) -> Path:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matrix = confusion_matrix(labels, (np.ravel(probabilities) >= threshold).astype(int),
+                              labels=[0, 1])
+    figure, axes = plt.subplots(figsize=(3.6, 3.2))
+    axes.imshow(matrix, cmap="Blues")
+    for (row, col), count in np.ndenumerate(matrix):
+        axes.text(col, row, str(count), ha="center", va="center",
+                  color="white" if count > matrix.max() / 2 else "black")
+    axes.set_xticks([0, 1], ["negative", "positive"])
+    axes.set_yticks([0, 1], ["negative", "positive"])
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    axes.set_title(title, fontsize=9)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def save_roc_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str,
+                    path: Path) -> Path:
+    """One ROC curve per split: {split: (labels, probabilities)}."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(4.2, 4.0))
+    for split, (labels, probabilities) in curves.items():
+        fpr, tpr, _ = roc_curve(labels, np.ravel(probabilities))
+        auc = roc_auc_score(labels, np.ravel(probabilities))
+        axes.plot(fpr, tpr, label=f"{split} (AUC {auc:.3f})")
+    axes.plot([0, 1], [0, 1], color="grey", linestyle=":")
+    axes.set_xlabel("false positive rate")
+    axes.set_ylabel("true positive rate")
+    axes.set_title(title, fontsize=9)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def evaluate_splits(score: Scorer, splits: dict, image_dir: Path, model_label: str
+                    ) -> tuple[dict[str, float], dict[str, np.ndarray], list[Path]]:
+    """Score every named split; return flat metrics (`test_accuracy`, ...), probabilities, images."""
+    image_dir.mkdir(parents=True, exist_ok=True)
+    metrics, probabilities, images = {}, {}, []
+    for split, frame in splits.items():
+        probabilities[split] = np.asarray(score(frame["text"].tolist())).ravel()
+        labels = frame["label"].to_numpy()
+        for name, value in binary_metrics(labels, probabilities[split]).items():
+            metrics[f"{split}_{name}"] = value
+        images.append(save_confusion_matrix(
+            labels, probabilities[split], f"{model_label}: {split} ({len(frame)} tweets)",
+            image_dir / f"confusion_{split}.png"))
+    images.append(save_roc_curves(
+        {s: (f["label"].to_numpy(), probabilities[s]) for s, f in splits.items()},
+        f"{model_label}: ROC", image_dir / "roc.png"))
+    return metrics, probabilities, images
