@@ -24,9 +24,20 @@ def tracking_uri(option: str | None = None) -> str:
 def start_run(uri: str | None, run_name: str, tags: dict[str, str] | None = None):
     import mlflow
 
-    mlflow.set_tracking_uri(tracking_uri(uri))
+    uri = tracking_uri(uri)
+    mlflow.set_tracking_uri(uri)
+    if mlflow.get_experiment_by_name(EXPERIMENT) is None:
+        mlflow.create_experiment(EXPERIMENT, artifact_location=_artifact_location(uri))
     mlflow.set_experiment(EXPERIMENT)
     return mlflow.start_run(run_name=run_name, tags=tags or {})
+
+
+def _artifact_location(uri: str) -> str | None:
+    """Artefacts beside a SQLite store (`mlruns/` next to the .db) rather than in the cwd."""
+    if not uri.startswith("sqlite:///"):
+        return None
+    database = Path(uri.removeprefix("sqlite:///"))
+    return (database.parent.resolve() / "mlruns").as_uri()
 
 
 def log_data_description(description: dict) -> None:

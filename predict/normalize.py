@@ -106,7 +106,11 @@ def _stopwords() -> frozenset[str]:
 def _lemma(word: str) -> str:
     import simplemma
 
-    return simplemma.lemmatize(word, lang="en")
+    # Kept negations stay as they are: simplemma turns "didn't" into "do", losing the negation.
+    # It also capitalises proper nouns ("paris" -> "Paris"); the pipeline is lower-case.
+    if word in _KEPT_STOPWORDS:
+        return word
+    return simplemma.lemmatize(word, lang="en").lower()
 
 
 def normalize_for_bag_of_words(text: str) -> str:

@@ -1,0 +1,64 @@
+"""Both normalisation pipelines on real-looking tweets: each regex must demonstrably match."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from predict.normalize import normalize_for_bag_of_words, normalize_tweet
+
+NLTK_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "nltk_data"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nltk_stopwords_available():
+    os.environ.setdefault("NLTK_DATA", str(NLTK_DATA.resolve()))
+    import nltk
+
+    if str(NLTK_DATA.resolve()) not in nltk.data.path:
+        nltk.data.path.insert(0, str(NLTK_DATA.resolve()))
+
+
+@pytest.mark.parametrize(("tweet", "expected"), [
+    ("@united thanks for losing my bag!!! http://bit.ly/abc :(", "thanks for losing my bag ! ! sad"),
+    ("Sooooo happy today :-) #blessed", "soo happy today smile blessed"),
+    ("I &lt;3 my new phone &amp; case", "i love my new phone case"),
+    ("Can&#39;t wait for the weekend ;)", "can't wait for the weekend wink"),
+    ("Watching the game... www.espn.com/nba  love it", "watching the game love it"),
+    ("I didn\u2019t like it", "i didn't like it"),
+    ("xD that was funny", "laugh that was funny"),
+    ("I am not happy with this flight 😡", "i am not happy with this flight enraged face"),
+    ("Going to #Paris tomorrow &quot;yay&quot;", "going to paris tomorrow yay"),
+    ("the meeting is at 12:30", "the meeting is at 12 30"),
+])
+def test_neural_pipeline_turns_tweets_into_plain_lowercase_words(tweet, expected):
+    assert normalize_tweet(tweet) == expected
+
+
+def test_mentions_and_urls_leave_no_trace():
+    text = "@JetBlue @user_2 see https://t.co/xyz and www.example.com/page or bit.ly/x1 now"
+    assert normalize_tweet(text) == "see and or now"
+
+
+def test_emoticon_inside_a_time_or_word_is_not_a_smiley():
+    assert "annoyed" not in normalize_tweet("see you at 10:/ no, at http://a.b/c:/d")
+    assert normalize_tweet("1:30 ok") == "1 30 ok"
+
+
+@pytest.mark.parametrize(("tweet", "expected"), [
+    ("I didn\u2019t like the movies, the actors were running around", "didn't like movie actor run around"),
+    ("I am NOT happy with the flights!!!", "not happy flight"),
+    ("Never again, no thanks", "never no thanks"),
+    ("@delta the crew were amazing :) http://tw.pic/1", "crew amazing smile"),
+    ("Going to #Paris tomorrow &amp; loving it", "go paris tomorrow love"),
+    ("Sooooo sick of waiting", "soo sick wait"),
+])
+def test_bag_of_words_pipeline_lemmatises_drops_stop_words_and_keeps_negations(tweet, expected):
+    assert normalize_for_bag_of_words(tweet) == expected
+
+
+def test_bag_of_words_pipeline_drops_punctuation():
+    assert "!" not in normalize_for_bag_of_words("wow!!! really? yes!")
+    assert "?" not in normalize_for_bag_of_words("wow!!! really? yes!")
