@@ -6,8 +6,16 @@ Every route needs a function key in Azure (AuthLevel.FUNCTION) unless its bluepr
 import azure.functions as func
 
 from api_spec.blueprint import bp as api_spec_bp
+from feedback.blueprint import bp as feedback_bp
 from predict.blueprint import bp as predict_bp
+from service.settings import get_settings
+from service.telemetry import configure_telemetry
+from web.blueprint import bp as web_bp
+
+configure_telemetry(get_settings())  # once per worker; a no-op without a connection string
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(predict_bp)
+app.register_functions(feedback_bp)
 app.register_functions(api_spec_bp)
+app.register_functions(web_bp)

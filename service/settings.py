@@ -27,6 +27,7 @@ class Settings:
     max_text_chars: int
     max_batch_size: int
     max_body_bytes: int
+    max_model_version_chars: int
     feedback_table: str
     storage_connection_string: str
     storage_timeout_seconds: int
@@ -46,6 +47,7 @@ class Settings:
             max_text_chars=_int("MAX_TEXT_CHARS", 1000),
             max_batch_size=_int("MAX_BATCH_SIZE", 64),
             max_body_bytes=_int("MAX_BODY_BYTES", 256 * 1024),
+            max_model_version_chars=_int("MAX_MODEL_VERSION_CHARS", 200),
             feedback_table=os.environ.get("FEEDBACK_TABLE_NAME", "feedback"),
             storage_connection_string=storage,
             storage_timeout_seconds=_int("STORAGE_TIMEOUT_SECONDS", 5),

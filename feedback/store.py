@@ -1,0 +1,183 @@
+"""Feedback in Azure Table Storage (Azurite locally): one entity per prediction id, written once.
+
+Keys. RowKey = the prediction id (lower-case UUID); PartitionKey = its first two hex digits.
+- The id alone locates the entity, so "store once" is a point insert and "what is stored" a
+  point read: the cheapest Table operations, and exactly what idempotency needs.
+- Prediction ids are random (uuid4), so the 256 partitions share the load evenly; a date or
+  model-version key would pile every write of a day or a release onto one hot partition.
+- The cost: reading a time range (the feedback export) scans the table with a filter on
+  `received_at`. That runs offline, never in a request, and feedback volumes are small.
+
+Properties: is_correct (bool), sentiment, probability (double), text, model_version, received_at
+(UTC datetime, millisecond precision so the 201 and 200 answers are identical).
+
+The SDK is imported on first use only: the predict cold path never pays for it. Its retries are
+kept short (one retry, sub-second backoff, connection and read timeouts from settings) so an
+unreachable storage becomes a 503 within seconds instead of holding the request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from feedback.validation import Feedback
+
+_RETRY = {"retry_total": 1, "retry_backoff_factor": 0.2, "retry_backoff_max": 1}
+
+
+class StorageUnavailable(Exception):
+    """The feedback could not be written or read; the message says why (for telemetry, not callers)."""
+
+
+def partition_key(prediction_id: str) -> str:
+    return prediction_id[:2]
+
+
+def utc_now() -> datetime:
+    """Now in UTC, truncated to the millisecond (what is stored and answered)."""
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def format_time(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def to_entity(feedback: Feedback, received_at: datetime) -> dict[str, Any]:
+    return {
+        "PartitionKey": partition_key(feedback.prediction_id),
+        "RowKey": feedback.prediction_id,
+        "is_correct": feedback.is_correct,
+        "sentiment": feedback.sentiment,
+        "probability": float(feedback.probability),  # an int would be stored as Edm.Int32
+        "text": feedback.text,
+        "model_version": feedback.model_version,
+        "received_at": received_at,
+    }
+
+
+def to_record(entity: dict[str, Any]) -> dict[str, Any]:
+    """The stored feedback as the API answers it (and as the export reads it)."""
+    return {
+        "id": entity["RowKey"],
+        "prediction_id": entity["RowKey"],
+        "is_correct": bool(entity["is_correct"]),
+        "sentiment": entity["sentiment"],
+        "probability": float(entity["probability"]),
+        "text": entity["text"],
+        "model_version": entity["model_version"],
+        "received_at": format_time(entity["received_at"]),
+    }
+
+
+def _reason(error: Exception) -> str:
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first_line}"[:500]
+
+
+class FeedbackStore:
+    """The feedback table of one storage account; safe to share between threads of a worker."""
+
+    def __init__(self, connection_string: str, table_name: str, timeout_seconds: float):
+        self.connection_string = connection_string
+        self.table_name = table_name
+        self.timeout_seconds = timeout_seconds
+        self._lock = threading.Lock()
+        self._client = None
+        self._table_ready = False
+
+    def _table(self):
+        """The TableClient, the table created on first success (retried after a failure)."""
+        if not self.connection_string:
+            raise StorageUnavailable("no storage connection string is configured "
+                                     "(FEEDBACK_STORAGE_CONNECTION_STRING or AzureWebJobsStorage)")
+        with self._lock:
+            if self._client is None:
+                from azure.data.tables import TableClient
+
+                self._client = TableClient.from_connection_string(
+                    self.connection_string, table_name=self.table_name,
+                    connection_timeout=self.timeout_seconds, read_timeout=self.timeout_seconds, **_RETRY)
+            if not self._table_ready:
+                from azure.core.exceptions import ResourceExistsError
+
+                try:
+                    self._client.create_table()
+                except ResourceExistsError:
+                    pass
+                self._table_ready = True
+            return self._client
+
+    def add(self, feedback: Feedback, received_at: datetime) -> tuple[dict[str, Any], bool]:
+        """Store the feedback unless its prediction id is stored already.
+
+        Returns (the stored record, True) the first time and (the record stored earlier, False)
+        afterwards: a retry never duplicates nor overwrites. Raises StorageUnavailable.
+        """
+        entity = to_entity(feedback, received_at)
+        try:
+            table = self._table()
+            from azure.core.exceptions import ResourceExistsError
+
+            try:
+                table.create_entity(entity)
+                return to_record(entity), True
+            except ResourceExistsError:
+                stored = table.get_entity(entity["PartitionKey"], entity["RowKey"])
+                return to_record(stored), False
+        except StorageUnavailable:
+            raise
+        except Exception as error:  # the SDK's errors, a malformed connection string, the network
+            raise StorageUnavailable(_reason(error)) from error
+
+    def get(self, prediction_id: str) -> dict[str, Any] | None:
+        """The stored record of a prediction id, or None."""
+        try:
+            from azure.core.exceptions import ResourceNotFoundError
+
+            try:
+                entity = self._table().get_entity(partition_key(prediction_id), prediction_id)
+            except ResourceNotFoundError:
+                return None
+        except StorageUnavailable:
+            raise
+        except Exception as error:
+            raise StorageUnavailable(_reason(error)) from error
+        return to_record(entity)
+
+    def received_between(self, since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
+        """Every record with since <= received_at < until (a filtered scan; see the module doc)."""
+        try:
+            entities = self._table().query_entities(
+                "received_at ge @since and received_at lt @until",
+                parameters={"since": since.astimezone(timezone.utc), "until": until.astimezone(timezone.utc)})
+            for entity in entities:
+                yield to_record(entity)
+        except StorageUnavailable:
+            raise
+        except Exception as error:
+            raise StorageUnavailable(_reason(error)) from error
+
+
+_store_lock = threading.Lock()
+_store: FeedbackStore | None = None
+
+
+def get_feedback_store(settings) -> FeedbackStore:
+    """The store of this worker, built from settings on first use and shared by every request."""
+    global _store
+    with _store_lock:
+        if _store is None:
+            _store = FeedbackStore(settings.storage_connection_string, settings.feedback_table,
+                                   settings.storage_timeout_seconds)
+        return _store
+
+
+def reset_feedback_store() -> None:
+    """Forget the store (tests change the settings)."""
+    global _store
+    with _store_lock:
+        _store = None
