@@ -1,0 +1,1 @@
+"""The page to try the model and give feedback, served by the function app."""
