@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from feedback.validation import Feedback
@@ -38,12 +38,12 @@ def partition_key(prediction_id: str) -> str:
 
 def utc_now() -> datetime:
     """Now in UTC, truncated to the millisecond (what is stored and answered)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def format_time(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def to_entity(feedback: Feedback, received_at: datetime) -> dict[str, Any]:
@@ -153,7 +153,7 @@ class FeedbackStore:
         try:
             entities = self._table().query_entities(
                 "received_at ge @since and received_at lt @until",
-                parameters={"since": since.astimezone(timezone.utc), "until": until.astimezone(timezone.utc)})
+                parameters={"since": since.astimezone(UTC), "until": until.astimezone(UTC)})
             for entity in entities:
                 yield to_record(entity)
         except StorageUnavailable:
