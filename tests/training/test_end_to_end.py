@@ -1,0 +1,104 @@
+"""A tiny run of the whole training side: train → MLflow → ONNX export → parity → serving load.
+
+A few hundred tweets, one epoch, tiny FastText vectors: it checks the plumbing, not accuracy.
+"""
+
+from __future__ import annotations
+
+import json
+
+import mlflow
+import numpy as np
+import pytest
+from mlflow import MlflowClient
+
+from model_build import cli, export, tracking
+from predict.model import load_model_artifact
+from predict.normalize import NORMALIZATION_VERSION
+
+
+def _train_args(tmp_path, data_dir, family, *extra):
+    return cli.build_parser().parse_args([
+        "train", family, "--data-dir", str(data_dir), "--train-limit", "400",
+        "--test-rows", "1000", "--validation-rows", "300", "--epochs", "1",
+        "--tracking-uri", f"sqlite:///{tmp_path}/mlflow.db", "--output-dir", str(tmp_path / "out"),
+        *extra,
+    ])
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory, data_dir):
+    tmp_path = tmp_path_factory.mktemp("e2e")
+    args = _train_args(tmp_path, data_dir, "fasttext-lstm", "--units", "8", "--fasttext-dim", "16",
+                       "--fasttext-epochs", "1")
+    summary = args.handler(args)
+    return tmp_path, summary
+
+
+def test_cli_lists_every_command():
+    text = cli.build_parser().format_help()
+    for command in ("data", "train", "compare", "export"):
+        assert command in text
+
+
+def test_training_logs_params_data_metrics_images_and_champion_model(trained_run):
+    tmp_path, summary = trained_run
+    mlflow.set_tracking_uri(summary["tracking_uri"])
+    client = MlflowClient()
+    run = client.get_run(summary["run_id"])
+    for split in ("validation", "test", "manual"):
+        for metric in ("accuracy", "f1", "roc_auc", "log_loss"):
+            assert f"{split}_{metric}" in run.data.metrics
+    assert run.data.metrics["inference_ms_per_tweet"] > 0
+    assert run.data.params["split_seed"] == "42" and run.data.params["rows_manual"] == "359"
+    artifacts = {a.path for a in client.list_artifacts(summary["run_id"], "evaluation")}
+    assert {"evaluation/confusion_manual.png", "evaluation/roc.png"} <= artifacts
+    model_files = {a.path for a in client.list_artifacts(summary["run_id"], "model")}
+    assert {"model/MLmodel", "model/input_example.json"} <= model_files
+    champion = client.get_model_version_by_alias(tracking.REGISTERED_MODEL, tracking.CHAMPION_ALIAS)
+    assert champion.run_id == summary["run_id"]
+
+
+def test_export_checks_parity_and_serving_loads_the_artefact(trained_run):
+    tmp_path, summary = trained_run
+    target = tmp_path / "onnx_models" / "tiny"
+    card = export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, name="tiny")
+    assert card["parity"]["tweets"] >= 1000
+    assert card["parity"]["max_abs_diff"] <= 1e-4
+    assert (target / "model.onnx").is_file()
+    assert (target / card["serving_model"]).is_file()
+    assert card["quantisation"]["shipped"] == (card["serving_model"] == "model.int8.onnx")
+
+    model = load_model_artifact(target)
+    assert model.version == "tiny@1"
+    assert model.card["normalization_version"] == NORMALIZATION_VERSION
+    (model_input,) = model.session.get_inputs()
+    assert (model_input.name, model_input.shape[1]) == ("token_ids", model.tokenizer.max_length)
+    assert model.session.get_outputs()[0].name == "probability"
+    probabilities = model.predict_proba(["I love it :)", "worst day ever", ""])
+    assert probabilities.shape == (3,) and np.all((probabilities >= 0) & (probabilities <= 1))
+
+    client = MlflowClient(summary["tracking_uri"])
+    onnx_files = {a.path for a in client.list_artifacts(summary["run_id"], "onnx")}
+    assert "onnx/model.onnx" in onnx_files
+    assert json.loads((target / "model_card.json").read_text())["mlflow"]["alias"] == "champion"
+
+
+def test_export_fails_when_onnx_and_keras_disagree(trained_run):
+    tmp_path, _ = trained_run
+    with pytest.raises(export.ExportError, match="differs"):
+        export.export_artifact(tmp_path / "out" / "fasttext_lstm", tmp_path / "never",
+                               max_diff=-1.0, log_to_mlflow=False)
+    assert not (tmp_path / "never").exists()
+
+
+def test_simple_baseline_trains_and_compare_tabulates_both_runs(trained_run, data_dir):
+    tmp_path, summary = trained_run
+    args = _train_args(tmp_path, data_dir, "simple")
+    simple = args.handler(args)
+    assert 0.0 <= simple["metrics"]["manual_accuracy"] <= 1.0
+    from model_build import compare
+
+    table = compare.compare_runs(summary["tracking_uri"], tmp_path / "comparison.png")
+    assert "TF-IDF + logistic regression" in table and "FastText" in table
+    assert (tmp_path / "comparison.png").stat().st_size > 0
