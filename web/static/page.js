@@ -172,6 +172,7 @@
     setBusy(true);
     callApi("POST", "predict", { text: text })
       .then(function (answer) {
+        el.notice.textContent = ""; // the model answered, whatever health said before
         showResult(text, answer.body);
       })
       .catch(function (problem) {
@@ -238,7 +239,7 @@
         state.pendingFeedback = null;
         el.feedbackAsk.hidden = true;
         el.retry.hidden = true;
-        el.feedbackMessage.textContent = "Thanks — your answer was recorded (reference " + id + ").";
+        showConfirmation(id);
         el.newPrediction.focus();
       })
       .catch(function (problem) {
@@ -257,6 +258,19 @@
           });
         }
       });
+  }
+
+  function showConfirmation(id) {
+    var headline = document.createElement("strong");
+    headline.textContent = "Thanks — your answer was recorded.";
+    var reference = document.createElement("span");
+    reference.className = "reference";
+    reference.append("Reference: ");
+    var code = document.createElement("code");
+    code.id = "feedback-reference";
+    code.textContent = id;
+    reference.append(code);
+    el.feedbackMessage.replaceChildren(headline, reference);
   }
 
   function describeFeedbackProblem(problem) {
