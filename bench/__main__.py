@@ -1,0 +1,65 @@
+"""`python -m bench [cold-start|latency|http|size|report|all]`: see bench/__init__.py."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from bench import markdown, results
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_DIR = ROOT / "onnx_models" / "fasttext_lstm"
+DEFAULT_KERAS_FILE = ROOT / "artifacts" / "fasttext_lstm" / "model.keras"
+PARTS = ("cold-start", "latency", "http", "size")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split(":")[0])
+    parser.add_argument("part", nargs="?", default="all", choices=(*PARTS, "report", "all"))
+    parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR,
+                        help="ONNX artefact folder (default: %(default)s)")
+    parser.add_argument("--keras-file", type=Path, default=DEFAULT_KERAS_FILE,
+                        help="the same model as .keras, written by training (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=7, help="cold starts per path (default: %(default)s)")
+    parser.add_argument("--calls", type=int, default=2000, help="single-tweet calls (default: %(default)s)")
+    parser.add_argument("--duration", type=float, default=60.0, help="HTTP load seconds (default: %(default)s)")
+    parser.add_argument("--clients", type=int, default=16, help="HTTP client threads (default: %(default)s)")
+    parser.add_argument("--results", type=Path, default=results.RESULTS_FILE)
+    parser.add_argument("--doc", type=Path, default=markdown.DOC_FILE)
+    return parser
+
+
+def run_part(part: str, args) -> dict:
+    if part == "cold-start":
+        from bench import cold_start
+        return cold_start.measure(args.model_dir, args.keras_file, runs=args.runs)
+    if part == "latency":
+        from bench import latency
+        return latency.measure(args.model_dir, calls=args.calls)
+    if part == "http":
+        from bench import http_load
+        return http_load.measure(args.model_dir, clients=args.clients, seconds=args.duration)
+    from bench import size
+    return size.measure(args.model_dir, args.keras_file)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.model_dir = args.model_dir.resolve()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if args.part != "report" and not (args.model_dir / "model_card.json").is_file():
+        print(f"no model artefact in {args.model_dir}: train and export it first", file=sys.stderr)
+        return 2
+    parts = PARTS if args.part == "all" else () if args.part == "report" else (args.part,)
+    for part in parts:
+        print(f"{part} …", flush=True)
+        results.save_section(part.replace("-", "_"), run_part(part, args), args.results)
+    doc = markdown.write(results.load(args.results), args.doc)
+    print(f"results: {args.results}\ntable:   {doc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Child process of the cold-start benchmark: import, load, predict once, print the timestamps.
+
+    python -m bench.cold_probe onnx  MODEL_DIR
+    python -m bench.cold_probe keras MODEL_KERAS TOKENIZER_JSON
+
+Timestamps are time.monotonic(), the system-wide clock the parent also reads, so the parent can
+subtract the moment it spawned this process. Nothing is imported before the clock starts except
+what the interpreter itself needs.
+"""
+
+import time
+
+STARTED = time.monotonic()
+
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+
+
+def onnx_first_prediction(model_dir: str, tweet: str) -> dict:
+    # The serving path exactly: predict.model as the function app loads it (one ONNX thread).
+    from predict.model import load_model_artifact
+
+    imported = time.monotonic()
+    model = load_model_artifact(model_dir)
+    loaded = time.monotonic()
+    probability = float(model.predict_proba([tweet])[0])
+    return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
+            "probability": probability, "model_file": model.card.get("serving_model", "model.onnx")}
+
+
+def keras_first_prediction(keras_file: str, tokenizer_file: str, tweet: str) -> dict:
+    # The same model as trained, served the straightforward Keras way; the same tokenizer.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+    import keras
+    import numpy as np
+
+    from predict.tokenizer import TweetTokenizer
+
+    imported = time.monotonic()
+    tokenizer = TweetTokenizer.load(tokenizer_file)
+    model = keras.saving.load_model(keras_file)
+    loaded = time.monotonic()
+    # A direct call, not model.predict(): predict() builds a dataset pipeline and is slower for
+    # one tweet, so this is the fair, fastest Keras first answer.
+    ids = tokenizer.encode([tweet], dtype=np.int32)
+    probability = float(np.asarray(model(ids, training=False)).reshape(-1)[0])
+    return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
+            "probability": probability, "model_file": os.path.basename(keras_file)}
+
+
+def main(argv: list[str]) -> int:
+    from bench.tweets import FIRST_TWEET
+
+    kind, *paths = argv
+    if kind == "onnx":
+        result = onnx_first_prediction(paths[0], FIRST_TWEET)
+    elif kind == "keras":
+        result = keras_first_prediction(paths[0], paths[1], FIRST_TWEET)
+    else:
+        raise SystemExit(f"unknown probe {kind!r}")
+    result["started"] = STARTED
+    print("COLD_PROBE " + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
