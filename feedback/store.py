@@ -119,14 +119,18 @@ class FeedbackStore:
         """
         entity = to_entity(feedback, received_at)
         try:
-            table = self._table()
-            from azure.core.exceptions import ResourceExistsError
+            from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 
             try:
-                table.create_entity(entity)
+                try:
+                    self._table().create_entity(entity)
+                except ResourceNotFoundError:  # the table was deleted since this worker created it
+                    with self._lock:
+                        self._table_ready = False
+                    self._table().create_entity(entity)
                 return to_record(entity), True
             except ResourceExistsError:
-                stored = table.get_entity(entity["PartitionKey"], entity["RowKey"])
+                stored = self._table().get_entity(entity["PartitionKey"], entity["RowKey"])
                 return to_record(stored), False
         except StorageUnavailable:
             raise

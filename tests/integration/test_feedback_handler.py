@@ -253,3 +253,13 @@ def test_feedback_route_does_not_import_the_storage_sdk_on_the_cold_path():
                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_table_deleted_under_a_running_worker_is_created_again(feedback, monkeypatch, azurite):
+    use_settings(monkeypatch, FEEDBACK_TABLE_NAME="feedbackdeleted")
+    assert post(feedback, valid_body()).status_code == 201
+    with TableClient.from_connection_string(azurite.connection_string, table_name="feedbackdeleted") as client:
+        client.delete_table()
+        body = valid_body()
+        assert post(feedback, body).status_code == 201
+        assert len(entities_for(client, body["prediction_id"])) == 1

@@ -23,13 +23,18 @@ ROOT = Path(__file__).resolve().parents[2]
 MONITORING = ROOT / "monitoring"
 ALERT_QUERY = MONITORING / "alert_rejected_predictions.kql"
 SCRIPT = MONITORING / "configure_alert.sh"
-# Application Insights severityLevel: the envelope's name -> the traces table's number.
+# Application Insights severityLevel as the traces table holds it. The envelope schema names the
+# levels; the OpenTelemetry exporter actually sends the number. Both are accepted here.
 SEVERITY_LEVELS = {"Verbose": 0, "Information": 1, "Warning": 2, "Error": 3, "Critical": 4}
 EVENT_NAMES = {value for name, value in vars(telemetry).items() if name.isupper() and isinstance(value, str)
                and name != "LOGGER_NAME"}
 
 _WHERE = re.compile(r'\|\s*where\s+(?P<lhs>.+?)\s*(?P<op>==|=~)\s*(?P<rhs>"[^"]*"|\d+)\s*')
 _DIMENSION = re.compile(r"(?:tostring\()?customDimensions\.(\w+)\)?")
+
+
+def severity_number(value: int | str) -> int:
+    return value if isinstance(value, int) else SEVERITY_LEVELS[value]
 
 
 def query_lines(path: Path) -> list[str]:
@@ -77,7 +82,7 @@ class AlertFilter:
             if field == "message":
                 actual = trace.get("message")
             elif field == "severityLevel":
-                actual = SEVERITY_LEVELS.get(trace.get("severityLevel", "Information"))
+                actual = severity_number(trace.get("severityLevel", 1))
             else:
                 actual = (trace.get("properties") or {}).get(field.split(".", 1)[1])
             if actual is None:
@@ -89,7 +94,7 @@ class AlertFilter:
         return True
 
 
-def exported_trace(event: str, severity: str = "Information", **properties) -> dict:
+def exported_trace(event: str, severity: int | str = "Information", **properties) -> dict:
     return {"message": event, "severityLevel": severity, "properties": {"event": event, **properties}}
 
 
@@ -107,6 +112,8 @@ def test_alert_filter_counts_rejections_and_nothing_else():
     assert not alert.matches({"message": "prediction_rejected", "severityLevel": "Warning", "properties": {}})
     assert not alert.matches(exported_trace("feedback_stored", "Information"))
     assert not alert.matches(exported_trace("prediction_rejected", "Information"))
+    assert alert.matches(exported_trace("prediction_rejected", 2))  # what the exporter sends
+    assert not alert.matches(exported_trace("prediction_rejected", 1))
 
 
 def test_every_query_uses_event_names_that_the_code_writes():
