@@ -192,6 +192,29 @@ def test_too_long_text_is_counted_and_not_sent(live_host, desktop):
     expect(page.locator("#form-message")).to_have_text("")
 
 
+def test_a_413_from_the_service_is_shown_in_plain_words(live_host, desktop):
+    """Should the page believe a larger limit than the service enforces, the service's 413 still reads well."""
+    page, _ = desktop
+    real_limit = page.request.get(live_host.url("/api/health")).json()["limits"]["max_text_chars"]
+
+    def report_a_larger_limit(route):
+        health = route.fetch().json()
+        health["limits"]["max_text_chars"] = real_limit * 2
+        route.fulfill(json=health)
+
+    page.route("**/api/health", report_a_larger_limit)
+    page.goto(live_host.url("/api/ui"))
+    expect(page.locator("#char-count")).to_have_text(f"0 / {real_limit * 2:,} characters")
+    page.get_by_label("Tweet text").fill("late " * (real_limit // 5 + 1))
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/api/predict") as answer:
+        page.get_by_role("button", name="Predict").click()
+    assert answer.value.status == 413
+    expect(page.locator("#form-message")).to_have_text(
+        f"This text is too long for the model. Shorten it to {real_limit:,} characters or fewer.")
+    expect(page.locator("#char-count")).to_contain_text(f" / {real_limit:,} characters")  # corrected
+    expect(page.get_by_label("Tweet text")).to_have_attribute("aria-invalid", "true")
+
+
 def test_emoji_count_as_one_character_like_the_service_counts(live_host, desktop):
     page, _ = desktop
     page.goto(live_host.url("/api/ui"))
@@ -214,6 +237,7 @@ def test_service_unavailable_is_explained_for_a_missing_model_and_for_no_connect
         expect(alert).to_contain_text("The prediction service is not available right now")
         expect(alert).to_contain_text("seconds")  # from Retry-After
         expect(page.locator("#result")).to_be_hidden()
+        expect(page.get_by_label("Tweet text")).to_have_attribute("aria-invalid", "false")  # not the text's fault
         expect(page.get_by_role("button", name="Predict")).to_be_enabled()
         page.screenshot(path=str(ARTIFACTS / "page-model-unavailable.png"), full_page=True)
 
@@ -233,7 +257,7 @@ def test_storage_down_keeps_the_answer_and_retry_records_it(live_host, azurite, 
     try:
         page.get_by_role("button", name="No").click()
         error = page.locator("#feedback-error")
-        expect(error).to_contain_text("could not be saved right now", timeout=40_000)
+        expect(error).to_contain_text("your answer “No” could not be saved right now", timeout=40_000)
         expect(error).to_contain_text("It was kept")
         retry = page.get_by_role("button", name="Retry")
         expect(retry).to_be_visible()

@@ -124,9 +124,10 @@
 
   // ---- the text box ------------------------------------------------------------------------------
 
-  function showFormMessage(text) {
+  // invalid: the text itself needs fixing (empty, too long), not the service.
+  function showFormMessage(text, invalid) {
     el.formMessage.textContent = text;
-    el.text.setAttribute("aria-invalid", text ? "true" : "false");
+    el.text.setAttribute("aria-invalid", text && invalid ? "true" : "false");
   }
 
   function updateCounter() {
@@ -138,7 +139,7 @@
     el.counter.classList.toggle("counter-over", over > 0);
     // Announce crossing the limit once, not on every key press.
     if (over > 0 && !state.wasTooLong) {
-      showFormMessage("Too long: the limit is " + numberFormat.format(state.maxChars) + " characters.");
+      showFormMessage("Too long: the limit is " + numberFormat.format(state.maxChars) + " characters.", true);
     } else if (over <= 0 && state.wasTooLong) {
       showFormMessage("");
     }
@@ -157,13 +158,13 @@
     var text = el.text.value;
     var count = charCount(text);
     if (!text.trim()) {
-      showFormMessage("Type or paste a tweet first.");
+      showFormMessage("Type or paste a tweet first.", true);
       el.text.focus();
       return;
     }
     if (count > state.maxChars) {
       showFormMessage("Too long: the limit is " + numberFormat.format(state.maxChars) + " characters. Remove " +
-        numberFormat.format(count - state.maxChars) + " to continue.");
+        numberFormat.format(count - state.maxChars) + " to continue.", true);
       el.text.focus();
       return;
     }
@@ -177,7 +178,14 @@
       })
       .catch(function (problem) {
         if (!(problem instanceof ApiProblem)) throw problem;
-        showFormMessage(describePredictProblem(problem));
+        var textProblem = problem.status === 400 || problem.status === 413;
+        // The service's limit wins over what the page believed: "... the limit is 1000."
+        var limit = problem.code === "text_too_long" && /limit is (\d+)/.exec(problem.message);
+        if (limit) {
+          state.maxChars = parseInt(limit[1], 10);
+          updateCounter();
+        }
+        showFormMessage(describePredictProblem(problem), textProblem);
         el.text.focus();
       })
       .then(function () {
@@ -245,7 +253,7 @@
       .catch(function (problem) {
         if (!(problem instanceof ApiProblem)) throw problem;
         el.feedbackMessage.textContent = "";
-        el.feedbackError.textContent = describeFeedbackProblem(problem);
+        el.feedbackError.textContent = describeFeedbackProblem(problem, body.is_correct ? "Yes" : "No");
         var canRetry = problem.kind === "network" || problem.status >= 500 || problem.status === 429;
         el.retry.hidden = !canRetry;
         el.retry.disabled = false;
@@ -273,19 +281,20 @@
     el.feedbackMessage.replaceChildren(headline, reference);
   }
 
-  function describeFeedbackProblem(problem) {
+  function describeFeedbackProblem(problem, answer) {
+    var yours = "your answer “" + answer + "”";
     if (problem.status === 503) {
-      return "Your answer could not be saved right now because the storage is unavailable. It was kept: " +
-        "press Retry " + retryHint(problem) + " to send it again.";
+      return "Sorry, " + yours + " could not be saved right now because the storage is unavailable. " +
+        "It was kept: press Retry " + retryHint(problem) + " to send it again.";
     }
     if (problem.kind === "network") {
-      return "We could not reach the service, so your answer was not sent yet. It was kept: press Retry to send it again.";
+      return "We could not reach the service, so " + yours + " was not sent yet. It was kept: press Retry to send it again.";
     }
     if (problem.status === 401 || problem.status === 403) {
       return "This page needs an access key to record answers. Open it with the full link you were given (it ends with ?code=…).";
     }
-    if (problem.status >= 500) return "The service failed to record your answer. It was kept: press Retry to send it again.";
-    return "Your answer was not accepted (error " + problem.status + ")." +
+    if (problem.status >= 500) return "The service failed to record " + yours + ". It was kept: press Retry to send it again.";
+    return "Sorry, " + yours + " was not accepted (error " + problem.status + ")." +
       (problem.message ? " Details: " + problem.message : "");
   }
 
