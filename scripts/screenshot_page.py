@@ -1,0 +1,102 @@
+"""Screenshots of the page with a real prediction, for the README: docs/img/page.png and page-phone.png.
+
+    .venv-train/bin/python scripts/screenshot_page.py                       # starts its own local host
+    .venv-train/bin/python scripts/screenshot_page.py --url http://127.0.0.1:7071   # a running `make run`
+
+Types a tweet, presses Predict and captures the result with its "Is this right?" question (no
+feedback is sent, so no storage is needed). Uses the Debian Chromium, never a downloaded browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+SAMPLE_TWEET = "@united two hours on the tarmac and still no update. Worst flight ever, so angry."
+DESKTOP = {"width": 1000, "height": 800}
+PHONE = {"width": 375, "height": 740}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def local_host():
+    """The function app on a free port (python -m devhost), stopped on exit."""
+    port = free_port()
+    env = {**os.environ, "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true", "APPLICATIONINSIGHTS_CONNECTION_STRING": ""}
+    process = subprocess.Popen([sys.executable, "-m", "devhost", "--port", str(port), "--settings", os.devnull],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the local host did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=10)
+
+
+def capture(base_url: str, out_dir: Path, text: str) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, viewport in (("page.png", DESKTOP), ("page-phone.png", PHONE)):
+            page = browser.new_page(viewport=viewport, device_scale_factor=1)
+            page.goto(base_url + "/api/ui")
+            page.get_by_label("Tweet text").fill(text)
+            page.get_by_role("button", name="Predict").click()
+            page.locator("#result:not([hidden])").wait_for(timeout=15000)
+            page.wait_for_timeout(400)  # the probability bar's transition
+            page.mouse.move(0, 0)  # no hover state on the buttons
+            page.evaluate("document.activeElement.blur()")
+            path = out_dir / name
+            page.screenshot(path=str(path), full_page=True)
+            written.append(path)
+            page.close()
+        browser.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="base URL of a running host (default: start one)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
+    parser.add_argument("--text", default=SAMPLE_TWEET)
+    args = parser.parse_args(argv)
+    if args.url:
+        paths = capture(args.url.rstrip("/"), args.out, args.text)
+    else:
+        with local_host() as url:
+            paths = capture(url, args.out, args.text)
+    for path in paths:
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
