@@ -101,4 +101,7 @@ def require_text(value: Any, field: str, max_chars: int) -> str:
 
 
 def is_finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    # An int is always finite; math.isfinite(10**400) would raise OverflowError (a 500).
+    return isinstance(value, int) or math.isfinite(value)
