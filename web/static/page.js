@@ -242,8 +242,8 @@
     el.feedbackMessage.textContent = "Sending your answer…";
     callApi("POST", "feedback", body)
       .then(function (answer) {
-        var stored = answer.body || {};
-        var id = stored.id || stored.feedback_id || stored.prediction_id || body.prediction_id;
+        if (state.pendingFeedback !== body) return; // "New prediction" was pressed meanwhile
+        var id = (answer.body && answer.body.id) || body.prediction_id; // the stored id is the prediction id
         state.pendingFeedback = null;
         el.feedbackAsk.hidden = true;
         el.retry.hidden = true;
@@ -252,6 +252,7 @@
       })
       .catch(function (problem) {
         if (!(problem instanceof ApiProblem)) throw problem;
+        if (state.pendingFeedback !== body) return;
         el.feedbackMessage.textContent = "";
         el.feedbackError.textContent = describeFeedbackProblem(problem, body.is_correct ? "Yes" : "No");
         var canRetry = problem.kind === "network" || problem.status >= 500 || problem.status === 429;
