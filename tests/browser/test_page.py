@@ -330,6 +330,17 @@ def test_keyboard_only_flow(live_host, azurite, desktop):
     expect(page.locator("#result-title")).to_be_focused()
 
 
+def test_a_missing_function_key_is_explained(live_host, desktop):
+    """Azure answers 401 with an empty body when the key is missing or wrong (the local host checks none)."""
+    page, _ = desktop
+    page.route("**/api/predict", lambda route: route.fulfill(status=401, body=""))
+    page.goto(live_host.url("/api/ui"))
+    page.get_by_label("Tweet text").fill("great flight")
+    page.get_by_role("button", name="Predict").click()
+    expect(page.locator("#form-message")).to_contain_text("This page needs an access key")
+    expect(page.locator("#form-message")).to_contain_text("?code=")
+
+
 def test_function_key_from_the_page_url_is_sent_as_a_header(live_host, desktop):
     page, recorder = desktop
     page.goto(live_host.url("/api/ui?code=local-test-key"))
