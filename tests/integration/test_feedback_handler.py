@@ -263,3 +263,17 @@ def test_table_deleted_under_a_running_worker_is_created_again(feedback, monkeyp
         body = valid_body()
         assert post(feedback, body).status_code == 201
         assert len(entities_for(client, body["prediction_id"])) == 1
+
+
+def test_function_app_serves_feedback_with_a_function_key():
+    """function_app.app registers the route (checked in a fresh process: get_functions() once per app)."""
+    code = ("import json, function_app\n"
+            "for f in function_app.app.get_functions():\n"
+            "    if f.get_function_name() == 'feedback':\n"
+            "        t = f.get_bindings()[0].get_dict_repr()\n"
+            "        print(json.dumps([t['route'], [str(getattr(m, 'value', m)) for m in t['methods']],\n"
+            "                          str(getattr(t['authLevel'], 'value', t['authLevel']))]))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["feedback", ["POST"], "function"]
