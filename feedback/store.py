@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -111,6 +112,16 @@ class FeedbackStore:
                 self._table_ready = True
             return self._client
 
+    def _insert(self, entity: dict[str, Any]) -> None:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        try:
+            self._table().create_entity(entity)
+        except ResourceNotFoundError:  # the table was deleted since this worker created it
+            with self._lock:
+                self._table_ready = False
+            self._table().create_entity(entity)
+
     def add(self, feedback: Feedback, received_at: datetime) -> tuple[dict[str, Any], bool]:
         """Store the feedback unless its prediction id is stored already.
 
@@ -118,52 +129,45 @@ class FeedbackStore:
         afterwards: a retry never duplicates nor overwrites. Raises StorageUnavailable.
         """
         entity = to_entity(feedback, received_at)
-        try:
-            from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+        with _unavailable_on_error():
+            from azure.core.exceptions import ResourceExistsError
 
             try:
-                try:
-                    self._table().create_entity(entity)
-                except ResourceNotFoundError:  # the table was deleted since this worker created it
-                    with self._lock:
-                        self._table_ready = False
-                    self._table().create_entity(entity)
+                self._insert(entity)
                 return to_record(entity), True
             except ResourceExistsError:
-                stored = self._table().get_entity(entity["PartitionKey"], entity["RowKey"])
-                return to_record(stored), False
-        except StorageUnavailable:
-            raise
-        except Exception as error:  # the SDK's errors, a malformed connection string, the network
-            raise StorageUnavailable(_reason(error)) from error
+                return to_record(self._table().get_entity(entity["PartitionKey"], entity["RowKey"])), False
 
     def get(self, prediction_id: str) -> dict[str, Any] | None:
         """The stored record of a prediction id, or None."""
-        try:
+        with _unavailable_on_error():
             from azure.core.exceptions import ResourceNotFoundError
 
             try:
-                entity = self._table().get_entity(partition_key(prediction_id), prediction_id)
+                return to_record(self._table().get_entity(partition_key(prediction_id), prediction_id))
             except ResourceNotFoundError:
                 return None
-        except StorageUnavailable:
-            raise
-        except Exception as error:
-            raise StorageUnavailable(_reason(error)) from error
-        return to_record(entity)
 
     def received_between(self, since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
         """Every record with since <= received_at < until (a filtered scan; see the module doc)."""
-        try:
+        with _unavailable_on_error():
             entities = self._table().query_entities(
                 "received_at ge @since and received_at lt @until",
                 parameters={"since": since.astimezone(UTC), "until": until.astimezone(UTC)})
             for entity in entities:
                 yield to_record(entity)
-        except StorageUnavailable:
-            raise
-        except Exception as error:
-            raise StorageUnavailable(_reason(error)) from error
+
+
+@contextmanager
+def _unavailable_on_error():
+    """Any failure of the storage path (the SDK's errors, the network, a malformed connection
+    string) becomes StorageUnavailable: the caller answers 503 and keeps the feedback in telemetry."""
+    try:
+        yield
+    except StorageUnavailable:
+        raise
+    except Exception as error:
+        raise StorageUnavailable(_reason(error)) from error
 
 
 _store_lock = threading.Lock()
