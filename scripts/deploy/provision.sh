@@ -60,11 +60,13 @@ mask "$appinsights_connection"
 
 step "Function app $FUNCTIONAPP_NAME (Flex Consumption, Python 3.11)"
 # `az functionapp create` is not idempotent on Flex Consumption (a second call fails with a
-# hosting-constraints error), so it only runs when the app does not exist yet.
+# hosting-constraints error), so it only runs when the app does not exist yet. The deployment
+# container is reached by connection string: no role assignment, so Contributor is enough.
 if ! exists az functionapp show --name "$FUNCTIONAPP_NAME" --resource-group "$RESOURCE_GROUP"; then
   az functionapp create --name "$FUNCTIONAPP_NAME" --resource-group "$RESOURCE_GROUP" \
     --storage-account "$STORAGE_ACCOUNT" --flexconsumption-location "$LOCATION" \
     --runtime python --runtime-version 3.11 --instance-memory "${INSTANCE_MEMORY_MB:-2048}" \
+    --deployment-storage-auth-type StorageAccountConnectionString \
     --app-insights "$APP_INSIGHTS_NAME" --https-only true --tags "${tags[@]}" --output none
 fi
 

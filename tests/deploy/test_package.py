@@ -115,7 +115,7 @@ def test_package_carries_every_committed_model_file(package: Path) -> None:
 
 @pytest.mark.parametrize("path", [
     "model_build", "requirements-train.txt", "requirements-dev.txt", "mlflow.db", "mlruns", "artifacts", "data",
-    "tests", "docs", "scripts", "devhost", ".github", ".ci", "node_modules", ".venv", ".venv-train",
+    "tests", "docs", "scripts", "monitoring", "devhost", "bench", ".github", ".ci", "node_modules", ".venv", ".venv-train",
     "README.md", "local.settings.json", "package.json", "Makefile",
 ])
 def test_training_code_tests_and_tooling_stay_out_of_the_package(package: Path, path: str) -> None:
