@@ -1,4 +1,4 @@
-"""Property-based fuzzing of predict and feedback at handler level (no HTTP): 1,150 generated bodies.
+"""Property-based fuzzing of predict and feedback at handler level (no HTTP): 1,350 generated bodies.
 
 Every answer is JSON, never a 5xx, of the documented shape for its status, and its status is the
 one the contract gives for that body (tests/hostile/contract.py). Valid feedback is really stored
@@ -34,7 +34,7 @@ def check(handlers, route: str, payload, body: bytes) -> dict:
     return answer
 
 
-@settings(FUZZ, max_examples=500)
+@settings(FUZZ, max_examples=600)
 @given(strategies.encoded(strategies.predict_payloads))
 def test_predict_answers_every_json_body_by_the_contract(handlers, case):
     payload, body = case
@@ -55,7 +55,7 @@ def test_predict_answers_any_bytes_with_a_json_error(handlers, body):
     check(handlers, "/predict", payload, body)
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=500)
 @given(strategies.encoded(strategies.feedback_payloads()))
 @example(strategies.encoded_example(HUGE_PROBABILITY))  # was a 500: math.isfinite(10**400) overflows
 def test_feedback_answers_every_json_body_by_the_contract(handlers, case):
