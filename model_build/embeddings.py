@@ -8,8 +8,8 @@ misspellings and elongations still get a useful vector; GloVe leaves them random
 from __future__ import annotations
 
 import importlib.resources
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 

@@ -7,12 +7,11 @@ pipeline, the Keras LSTM, the ONNX graph and the transformer are scored by the s
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
-from sklearn.metrics import (accuracy_score, confusion_matrix, f1_score, log_loss, roc_auc_score,
-                             roc_curve)
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, log_loss, roc_auc_score, roc_curve
 
 Scorer = Callable[[Sequence[str]], np.ndarray]
 METRIC_NAMES = ("accuracy", "f1", "roc_auc", "log_loss")

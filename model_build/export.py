@@ -277,7 +277,7 @@ def _model_card(run: dict, name: str, version: str, opset: int, tokenizer, norma
         "parity": parity_result,
         "quantisation": quantisation,
         "library_versions": library_versions(),
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "known_limitations": [
             "Trained on Sentiment140 (April-June 2009), labelled by emoticons (distant "
             "supervision): noisy labels, 2009 topics and vocabulary.",

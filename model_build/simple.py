@@ -5,8 +5,8 @@ Text goes through `normalize_for_bag_of_words` (stop words removed, negations ke
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -27,10 +27,10 @@ class SimpleSettings:
 
 
 def build_pipeline(settings: SimpleSettings):
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import FunctionTransformer
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     features = [("words", TfidfVectorizer(ngram_range=(1, settings.word_ngram_max),
                                           min_df=settings.min_df, sublinear_tf=True,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 EXPERIMENT = "tweet-sentiment"
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
@@ -71,7 +71,7 @@ def register_champion(run_id: str, artifact_path: str, name: str = REGISTERED_MO
     return str(version.version)
 
 
-def runs_table(uri: str | None) -> "Iterator[dict]":
+def runs_table(uri: str | None) -> Iterator[dict]:
     """Finished runs of the experiment, newest first, as flat dictionaries."""
     import mlflow
 
