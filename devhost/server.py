@@ -46,6 +46,27 @@ class FunctionRequestHandler(BaseHTTPRequestHandler):
     def log_message(self, fmt: str, *args) -> None:
         logger.info("%s %s", self.address_string(), fmt % args)
 
+    def __getattr__(self, name: str):
+        # Any method, not only the standard ones, reaches the router: an unknown method on a known
+        # route is a JSON 405 (not http.server's HTML 501), on an unknown path a JSON 404.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own protocol errors (bad request line, headers too long...) as JSON too."""
+        phrase = self.responses.get(code, ("Error",))[0]
+        self.log_error("code %d, message %s", code, message)
+        body = _error_body("invalid_request" if code < 500 else "internal_error", message or phrase)
+        self.send_response(code, phrase)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.close_connection = True
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def _dispatch(self) -> None:
         started = time.perf_counter()
         try:
@@ -99,7 +120,7 @@ class FunctionRequestHandler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunked()
         raw_length = self.headers.get("Content-Length", "0") or "0"
-        if not raw_length.strip().isdigit():
+        if not (raw_length.strip().isascii() and raw_length.strip().isdigit()):  # "²".isdigit() is True
             raise _HostError(400, "invalid_request", "Content-Length is not a number.")
         length = int(raw_length)
         if length > HOST_MAX_BODY_BYTES:
@@ -114,6 +135,8 @@ class FunctionRequestHandler(BaseHTTPRequestHandler):
                 size = int(size_line, 16)
             except ValueError:
                 raise _HostError(400, "invalid_request", "Malformed chunked body.") from None
+            if size < 0:  # read(-n) would wait for the client to close the connection
+                raise _HostError(400, "invalid_request", "Malformed chunked body.")
             if size == 0:
                 self.rfile.readline(1024)  # blank line after the last chunk (no trailers)
                 return b"".join(chunks)

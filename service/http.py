@@ -59,7 +59,7 @@ def _reject_constant(name: str) -> float:
 def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict:
     """The request body as a JSON object, or an ApiError saying exactly what is wrong."""
     declared = req.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_body_bytes:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > max_body_bytes:
         raise _body_too_large(max_body_bytes)
     body = req.get_body() or b""
     if len(body) > max_body_bytes:

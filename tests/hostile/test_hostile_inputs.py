@@ -339,3 +339,22 @@ def test_good_requests_are_answered_while_bad_ones_flood(live_host):
         for thread in threads:
             thread.join(60)
     assert_healthy(live_host)
+
+
+# --- protocol-level garbage (answered by the local host itself) --------------------------------------
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"FOO /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405),  # was an HTML 501
+    (b"PROPFIND /api/nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 404),
+    (b"GET /api/health HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+    (b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X%d: y\r\n" % i for i in range(150)) + b"\r\n", 431),
+    ("POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: \u00b2\r\n\r\n{}".encode("latin-1"), 400),  # was a crash
+    (b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nab\r\n0\r\n\r\n", 400),  # was a hang
+], ids=["unknown-method", "unknown-method-unknown-path", "header-too-long", "too-many-headers",
+        "superscript-content-length", "negative-chunk-size"])
+def test_protocol_errors_are_json_and_prompt(live_host, request_bytes, status):
+    answered_status, headers, body = parse_raw(raw_exchange(live_host, request_bytes, read_timeout=10))
+    assert answered_status == status
+    assert headers["Content-Type"].startswith("application/json")
+    assert json.loads(body)["error"]["code"]
+    assert_healthy(live_host)
