@@ -12,6 +12,7 @@ import logging
 import math
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import azure.functions as func
 
@@ -46,7 +47,8 @@ def json_endpoint(handler: Callable[[func.HttpRequest], func.HttpResponse]):
         except ApiError as error:
             return error_response(error)
         except Exception:
-            logger.exception("unhandled_error", extra={"route": req.url})
+            # The path only: in Azure the query may carry the function key (?code=...).
+            logger.exception("unhandled_error", extra={"route": urlsplit(req.url).path})
             return error_response(ApiError(500, "internal_error", "The service failed to answer; try again."))
 
     return wrapper

@@ -95,3 +95,20 @@ def test_local_host_sends_no_cross_origin_permission(live_host):
                              headers={"Origin": "https://evil.example"}, timeout=30)
     assert response.status_code == 200
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_a_failing_function_does_not_log_the_function_key(caplog):
+    import azure.functions as func
+
+    from service.http import json_endpoint
+
+    @json_endpoint
+    def broken(req):
+        raise RuntimeError("boom")
+
+    request = func.HttpRequest("POST", "https://app.example/api/predict?code=SECRET-KEY-VALUE", body=b"{}")
+    with caplog.at_level("ERROR", logger="tweet_sentiment"):
+        response = broken(request)
+    assert response.status_code == 500 and b"boom" not in response.get_body()
+    logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "unhandled_error" in logged and "SECRET-KEY-VALUE" not in logged
