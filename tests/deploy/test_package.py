@@ -10,6 +10,7 @@ tests); without it the package is built into a temporary folder (15-45 s with a 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -111,6 +112,43 @@ def test_package_carries_every_committed_model_file(package: Path) -> None:
         deployed = package / source.relative_to(ROOT)
         assert deployed.is_file(), f"{source.relative_to(ROOT)} is not in the package"
         assert deployed.stat().st_size == source.stat().st_size, f"{deployed} differs from the committed file"
+
+
+# Runs in a fresh interpreter with no site-packages (-S): only the package's own folders are on
+# sys.path, as on the Functions host. Indexes the app, then serves health and one prediction.
+SERVE_FROM_PACKAGE = """
+import json, sys
+sys.path[:0] = [".", ".python_packages/lib/site-packages"]
+import azure.functions as func
+import function_app
+functions = {f.get_function_name(): f.get_user_function() for f in function_app.app.get_functions()}
+def call(name, method, url, body=b""):
+    response = functions[name](func.HttpRequest(method=method, url=url, body=body,
+                                                headers={"Content-Type": "application/json"}))
+    return response.status_code, json.loads(response.get_body())
+health = call("health", "GET", "/api/health")
+prediction = call("predict", "POST", "/api/predict", json.dumps({"text": "lost my bag again, thanks a lot"}).encode())
+training = sorted({m.split(".")[0] for m in sys.modules} & {"tensorflow", "keras", "mlflow", "sklearn", "torch"})
+print(json.dumps({"functions": sorted(functions), "health": health, "prediction": prediction, "training": training}))
+"""
+
+
+def test_the_app_serves_a_prediction_from_the_package_alone(package: Path) -> None:
+    # Catches a runtime import missing from requirements.txt (the test venvs have everything),
+    # a native library that does not load, or a model file left out.
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("MODEL_", "FEEDBACK_", "APPLICATIONINSIGHTS_", "AzureWebJobs", "PYTHON"))}
+    env.update(APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL="true", OTEL_EXPERIMENTAL_RESOURCE_DETECTORS="otel")
+    run = subprocess.run([sys.executable, "-S", "-c", SERVE_FROM_PACKAGE], cwd=package, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert {"predict", "health"} <= set(result["functions"])
+    assert result["health"][0] == 200, result["health"]
+    status, body = result["prediction"]
+    assert status == 200, body
+    assert body["sentiment"] in ("negative", "positive")
+    assert result["training"] == []
 
 
 @pytest.mark.parametrize("path", [
