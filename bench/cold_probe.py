@@ -1,6 +1,7 @@
 """Child process of the cold-start benchmark: import, load, predict once, print the timestamps.
 
     python -m bench.cold_probe onnx  MODEL_DIR
+    python -m bench.cold_probe app   MODEL_DIR
     python -m bench.cold_probe keras MODEL_KERAS TOKENIZER_JSON
 
 Timestamps are time.monotonic(), the system-wide clock the parent also reads, so the parent can
@@ -27,6 +28,27 @@ def onnx_first_prediction(model_dir: str, tweet: str) -> dict:
     probability = float(model.predict_proba([tweet])[0])
     return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
             "probability": probability, "model_file": model.card.get("serving_model", "model.onnx")}
+
+
+def app_first_prediction(model_dir: str, tweet: str) -> dict:
+    # The whole function app as a worker imports it (every blueprint, telemetry set-up), the
+    # model loaded by the health function, then one request through the predict function.
+    os.environ["MODEL_DIR"] = model_dir
+    import azure.functions as func
+
+    import function_app
+
+    imported = time.monotonic()
+    functions = {f.get_function_name(): f.get_user_function() for f in function_app.app.get_functions()}
+    health = functions["health"](func.HttpRequest("GET", "http://localhost/api/health", body=b""))
+    if health.status_code != 200:
+        raise RuntimeError(health.get_body())
+    loaded = time.monotonic()
+    answer = functions["predict"](func.HttpRequest(
+        "POST", "http://localhost/api/predict", body=json.dumps({"text": tweet}).encode()))
+    body = json.loads(answer.get_body())
+    return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
+            "probability": body["probability"], "model_file": body["model_version"]}
 
 
 def keras_first_prediction(keras_file: str, tokenizer_file: str, tweet: str) -> dict:
@@ -56,6 +78,8 @@ def main(argv: list[str]) -> int:
     kind, *paths = argv
     if kind == "onnx":
         result = onnx_first_prediction(paths[0], FIRST_TWEET)
+    elif kind == "app":
+        result = app_first_prediction(paths[0], FIRST_TWEET)
     elif kind == "keras":
         result = keras_first_prediction(paths[0], paths[1], FIRST_TWEET)
     else:

@@ -1,5 +1,9 @@
 """Cold start: a fresh process → first prediction, the deployed ONNX path vs the Keras model.
 
+Three probes: `onnx` (predict.model: onnxruntime and the serving code, nothing else), `app` (the
+whole function app imported as a worker does, telemetry and storage unset, one request through
+the predict function) and `keras` (the same model's .keras file with TensorFlow).
+
 Runs alternate ONNX and Keras (and which goes first alternates per round) so that both see the
 same machine load. One unrecorded round first warms the file cache for both: the figures are
 "warm disk, cold process", which is what a scaled-out Functions worker sees after the package is
@@ -24,8 +28,9 @@ PHASES = ("interpreter", "imports", "load", "first_prediction", "to_first_predic
 
 def run_probe(args: list[str], timeout: float = 300) -> dict:
     """Spawn one probe; return its phase durations in seconds."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
-           "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("APPLICATIONINSIGHTS_", "FEEDBACK_", "MODEL_", "AzureWebJobs"))}
+    env.update(PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2", PYTHONDONTWRITEBYTECODE="1")
     spawned = time.monotonic()
     completed = subprocess.run([sys.executable, "-m", "bench.cold_probe", *args], cwd=ROOT, env=env,
                                capture_output=True, text=True, timeout=timeout)
@@ -59,12 +64,12 @@ def summarise(runs: list[dict]) -> dict:
 
 def measure(model_dir: Path, keras_file: Path | None, runs: int = 7) -> dict:
     """Interleaved ONNX / Keras probes; the Keras side is skipped when no .keras file exists."""
-    onnx_args = ["onnx", str(model_dir)]
     keras_args = None
     if keras_file is not None and keras_file.is_file():
         keras_args = ["keras", str(keras_file), str(model_dir / "tokenizer.json")]
     before = snapshot()
-    probes = [("onnx", onnx_args)] + ([("keras", keras_args)] if keras_args else [])
+    probes = [("onnx", ["onnx", str(model_dir)]), ("app", ["app", str(model_dir)])]
+    probes += [("keras", keras_args)] if keras_args else []
     for _, args in probes:  # warm the file cache, not recorded
         run_probe(args)
     results: dict[str, list[dict]] = {name: [] for name, _ in probes}
@@ -76,13 +81,16 @@ def measure(model_dir: Path, keras_file: Path | None, runs: int = 7) -> dict:
                   f"{results[name][-1]['to_first_prediction']:.3f} s", flush=True)
     section = {"runs_each": runs, "interleaved": True, "before": before, "after": snapshot(),
                "model_dir": str(model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir),
-               "onnx": summarise(results["onnx"])}
+               "onnx": summarise(results["onnx"]), "app": summarise(results["app"])}
     if keras_args:
         section["keras"] = summarise(results["keras"])
         section["keras_file"] = str(keras_file)
         section["keras_over_onnx_median_ratio"] = round(
             section["keras"]["to_first_prediction"]["median_s"]
             / section["onnx"]["to_first_prediction"]["median_s"], 1)
+        section["keras_over_app_median_ratio"] = round(
+            section["keras"]["to_first_prediction"]["median_s"]
+            / section["app"]["to_first_prediction"]["median_s"], 1)
         section["first_prediction_abs_diff"] = abs(results["onnx"][0]["probability"]
                                                    - results["keras"][0]["probability"])
     else:

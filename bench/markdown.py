@@ -15,13 +15,15 @@ def _load(section: dict) -> str:
 
 def _cold_start(section: dict) -> list[str]:
     rows = ["## Cold start: fresh process → first prediction", "",
-            f"{section['runs_each']} runs each, ONNX and Keras interleaved in one run; "
+            f"{section['runs_each']} runs of each path, interleaved in one run (order alternating), after one unrecorded "
+            "warm-up run of each; "
             f"measured {_load(section)}.", "",
             "| path | to first prediction, median (min–max) | interpreter | imports | load model | first prediction |",
             "| --- | --- | --- | --- | --- | --- |"]
-    names = {"onnx": f"deployed: onnxruntime + `predict/` ({section['onnx']['model_file']})",
+    names = {"onnx": f"deployed model path: onnxruntime + `predict/` ({section['onnx']['model_file']})",
+             "app": "whole function app: `import function_app`, health loads the model, one predict request",
              "keras": "TensorFlow/Keras (`keras.saving.load_model`, model.keras)"}
-    for key in ("onnx", "keras"):
+    for key in ("onnx", "app", "keras"):
         s = section.get(key)
         if not s:
             continue
@@ -31,8 +33,10 @@ def _cold_start(section: dict) -> list[str]:
                     + " |")
     rows.append("")
     if section.get("keras"):
-        rows.append(f"Keras / ONNX, medians: **{section['keras_over_onnx_median_ratio']}×**. "
-                    "The \"imports\" column is the import-only time of each stack. "
+        rows.append(f"Keras / ONNX model path, medians: **{section['keras_over_onnx_median_ratio']}×**; "
+                    f"Keras / whole app: **{section['keras_over_app_median_ratio']}×**. "
+                    "The \"imports\" column is the import-only time of each stack "
+                    "(for the whole app: every blueprint and the Functions library). "
                     "Warm file cache, cold process; Azure's host start and package mount are not included.")
     else:
         rows.append(f"Keras side not measured: {section.get('keras_missing')}.")
