@@ -207,11 +207,30 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
     if serving_diff > max_diff:
         raise ExportError(f"load_model_artifact disagrees with the exported graph: {serving_diff}")
     print(f"load_model_artifact({target}) → {served.version}, agrees (max diff {serving_diff:.1e})")
+    card["serving_latency"] = _time_serving(served, texts)
+    (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    print(f"serving (normalise + tokenize + onnxruntime): {json.dumps(card['serving_latency'])}")
 
     if log_to_mlflow:
         _log_export(run, target, card)
     shutil.rmtree(staging, ignore_errors=True)
     return card
+
+
+def _time_serving(served, texts: list[str], repeats: int = 300) -> dict:
+    """End to end as the function app does it: raw text in, probability out, one thread."""
+    single = []
+    for text in texts[:repeats]:
+        start = time.perf_counter()
+        served.predict_proba([text])
+        single.append(1000 * (time.perf_counter() - start))
+    start = time.perf_counter()
+    for begin in range(0, len(texts), 64):
+        served.predict_proba(texts[begin:begin + 64])
+    return {"batch1_median_ms": round(statistics.median(single), 4),
+            "batch1_p99_ms": round(float(np.percentile(single, 99)), 4),
+            "batch64_tweets_per_second": round(len(texts) / (time.perf_counter() - start)),
+            "measured_on": f"{platform.machine()}, {platform.python_version()}, shared 2-core CPU"}
 
 
 def _compare_int8(fp32, int8, ids, held_out, fp32_path: Path, int8_path: Path) -> dict:
