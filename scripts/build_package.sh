@@ -27,11 +27,17 @@ platforms=(manylinux_2_28_x86_64 manylinux_2_27_x86_64 manylinux_2_26_x86_64 man
 # Top-level names in site-packages (import packages, .dist-info, .libs) that only training needs.
 forbidden='^(tensorflow|tf_keras|keras|tf2onnx|mlflow|torch|gensim|sklearn|scikit_learn)([-_.]|$)'
 
+# The output folder is emptied first: refuse anything that is not an earlier package.
 mkdir -p "$output"
 output="$(cd "$output" && pwd)"
-case "$repo_root/" in
-  "$output"/*) echo "refusing to build into $output: it contains the repository" >&2; exit 2 ;;
-esac
+if [[ "$repo_root/" == "${output%/}/"* ]]; then
+  echo "refusing to build into $output: it contains the repository" >&2
+  exit 2
+fi
+if [[ -n "$(ls -A "$output")" && ! -e "$output/host.json" && ! -d "$output/.python_packages" ]]; then
+  echo "refusing to empty $output: it is not an earlier deployment package" >&2
+  exit 2
+fi
 rm -rf "$output"
 mkdir -p "$output"
 
