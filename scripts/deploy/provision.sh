@@ -5,8 +5,9 @@
 #   RESOURCE_GROUP=... LOCATION=... FUNCTIONAPP_NAME=... STORAGE_ACCOUNT=... \
 #   APP_INSIGHTS_NAME=... LOG_ANALYTICS_NAME=... bash scripts/deploy/provision.sh
 #
-# Optional: FEEDBACK_TABLE_NAME (default feedback), CORS_ALLOWED_ORIGINS, MODEL_DIR (set as app
-# settings only when given: the app has defaults), INSTANCE_MEMORY_MB (2048), LOG_RETENTION_DAYS (30).
+# Optional: FEEDBACK_TABLE_NAME (default feedback), MODEL_DIR (an app setting only when given: the
+# app has a default), CORS_ALLOWED_ORIGINS (comma-separated; when given, the platform's CORS list is
+# made exactly this, see docs/security.md), INSTANCE_MEMORY_MB (2048), LOG_RETENTION_DAYS (30).
 # Needs an `az login` with Contributor on the resource group (docs/deploy.md).
 set -euo pipefail
 
@@ -80,11 +81,36 @@ settings=(
   "APPLICATIONINSIGHTS_CONNECTION_STRING=$appinsights_connection"
   "FEEDBACK_TABLE_NAME=$feedback_table"
 )
-[[ -n "${CORS_ALLOWED_ORIGINS:-}" ]] && settings+=("CORS_ALLOWED_ORIGINS=$CORS_ALLOWED_ORIGINS")
-[[ -n "${MODEL_DIR:-}" ]] && settings+=("MODEL_DIR=$MODEL_DIR")
+if [[ -n "${MODEL_DIR:-}" ]]; then
+  settings+=("MODEL_DIR=$MODEL_DIR")
+fi
 # --output none: the command prints every setting, connection strings included.
 az functionapp config appsettings set --name "$FUNCTIONAPP_NAME" --resource-group "$RESOURCE_GROUP" \
   --settings "${settings[@]}" --output none
+
+if [[ -n "${CORS_ALLOWED_ORIGINS:-}" ]]; then
+  step "CORS allowed origins: $CORS_ALLOWED_ORIGINS"
+  # The platform answers preflights; the app sends no CORS headers. `cors add` appends duplicates,
+  # so only the difference is applied (and nothing when the list already matches).
+  IFS=', ' read -r -a wanted <<<"$CORS_ALLOWED_ORIGINS"
+  mapfile -t current < <(az functionapp cors show --name "$FUNCTIONAPP_NAME" \
+    --resource-group "$RESOURCE_GROUP" --query "allowedOrigins[]" --output tsv)
+  to_add=() to_remove=()
+  for origin in "${wanted[@]}"; do
+    if [[ -n "$origin" && " ${current[*]} " != *" $origin "* ]]; then to_add+=("$origin"); fi
+  done
+  for origin in "${current[@]}"; do
+    if [[ " ${wanted[*]} " != *" $origin "* ]]; then to_remove+=("$origin"); fi
+  done
+  if ((${#to_remove[@]})); then
+    az functionapp cors remove --name "$FUNCTIONAPP_NAME" --resource-group "$RESOURCE_GROUP" \
+      --allowed-origins "${to_remove[@]}" --output none
+  fi
+  if ((${#to_add[@]})); then
+    az functionapp cors add --name "$FUNCTIONAPP_NAME" --resource-group "$RESOURCE_GROUP" \
+      --allowed-origins "${to_add[@]}" --output none
+  fi
+fi
 
 echo "Provisioned: https://$(az functionapp show --name "$FUNCTIONAPP_NAME" \
   --resource-group "$RESOURCE_GROUP" --query defaultHostName --output tsv)"
