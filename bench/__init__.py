@@ -1,6 +1,6 @@
 """Benchmarks of the deployed model and service: measured, written down, never asserted.
 
-    make bench                                    # every part, ~5 minutes on 2 cores
+    make bench                                    # every part, about 3 minutes on 2 cores
     .venv-train/bin/python -m bench cold-start    # fresh process → first prediction, ONNX vs Keras
     .venv-train/bin/python -m bench latency       # in-process p50/p99 and batch-64 throughput
     .venv-train/bin/python -m bench http --duration 60 --clients 16

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.environment import machine
+from bench.environment import machine, snapshot
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 
@@ -18,6 +18,7 @@ def load(path: Path = RESULTS_FILE) -> dict:
 
 def save_section(name: str, section: dict, path: Path = RESULTS_FILE) -> dict:
     results = load(path)
+    results["updated"] = snapshot()["date"]
     results["machine"] = machine()
     results.setdefault("sections", {})[name] = section
     results["sections"] = dict(sorted(results["sections"].items()))

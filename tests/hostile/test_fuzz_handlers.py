@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 
 from service.settings import get_settings
 from tests.hostile import strategies
-from tests.hostile.conftest import call
+from tests.hostile.app_functions import call
 from tests.hostile.contract import Contract, expected_statuses
 
 HUGE_PROBABILITY = {"prediction_id": "6b0f4c1e-7f43-4d5e-9a59-0c1d2e3f4a5b", "text": "late again",

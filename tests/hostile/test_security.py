@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tests.fixtures.azurite import DEV_KEY
-from tests.hostile.conftest import served_functions
+from tests.hostile.app_functions import served_functions
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYED = {"predict", "feedback"}
