@@ -9,17 +9,17 @@
 #   scripts/build_package.sh [OUTPUT_DIR]        # default: build/package
 #   PYTHON=.venv/bin/python scripts/build_package.sh /tmp/package
 #
-# Needs git, tar and a Python with pip; the network only for PyPI (the pip cache makes it ~15 s).
+# Needs git, tar and a Python with pip; the network only for PyPI (10-45 s with a warm pip cache).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python="${PYTHON:-python3}"
 output="${1:-$repo_root/build/package}"
 
-# The Python 3.11 Functions host runs on Debian 11 (glibc 2.31). Wheels are chosen for that host,
-# not for the build machine: a wheel for glibc >= 2.33, which pip picks on ubuntu-latest,
-# fails at import in Azure (azure-functions-python-worker#1651, cryptography). pip does not
-# widen a manylinux_2_28 tag to older glibc versions by itself, hence the explicit list.
+# The Python 3.11 Functions host runs Debian 11 (glibc 2.31). Wheels are chosen for that host,
+# not for the build machine: on Debian 12 or Ubuntu 24.04 pip picks a cryptography wheel that
+# needs glibc 2.34 and fails at import in Azure (azure-functions-python-worker#1651). pip does
+# not widen a manylinux_2_28 tag to older glibc versions by itself, hence the explicit list.
 python_version="3.11"
 platforms=(manylinux_2_28_x86_64 manylinux_2_27_x86_64 manylinux_2_26_x86_64 manylinux_2_24_x86_64
            manylinux_2_17_x86_64 manylinux2014_x86_64 manylinux_2_12_x86_64 manylinux_2_5_x86_64)
