@@ -11,7 +11,7 @@ mkdir -p .azurite
 node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" \
   --location .azurite --disableTelemetry --skipApiVersionCheck > .azurite/azurite.log 2>&1 &
 azurite_pid=$!
-trap 'kill "$azurite_pid" 2>/dev/null || true; wait "$azurite_pid" 2>/dev/null || true' EXIT
+trap 'kill -INT "$azurite_pid" 2>/dev/null || true; wait "$azurite_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$AZURITE_PORT") 2>/dev/null && break
   kill -0 "$azurite_pid" 2>/dev/null || { echo "Azurite failed to start; see .azurite/azurite.log" >&2; exit 1; }

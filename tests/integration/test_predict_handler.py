@@ -6,12 +6,12 @@ import uuid
 import azure.functions as func
 import pytest
 
-import function_app
+from tests.app_functions import served_functions
 
 
 @pytest.fixture(scope="module")
 def functions():
-    return {f.get_function_name(): f.get_user_function() for f in function_app.app.get_functions()}
+    return {name: f.get_user_function() for name, f in served_functions().items()}
 
 
 def post(function, body) -> func.HttpResponse:
@@ -58,10 +58,11 @@ def test_health_reports_model_and_limits(functions):
 def test_routes_and_auth_levels():
     """In Azure, predict and feedback need a function key; health, the document and the page do not."""
     routes = {}
-    for f in function_app.app.get_functions():
+    for f in served_functions().values():
         trigger = f.get_bindings()[0].get_dict_repr()
         level = trigger["authLevel"]
         routes[f.get_function_name()] = (trigger["route"], str(getattr(level, "value", level)))
     assert routes["predict"] == ("predict", "function")
+    assert routes["feedback"] == ("feedback", "function")
     assert routes["health"] == ("health", "anonymous")
     assert routes["openapi"] == ("openapi.json", "anonymous")
