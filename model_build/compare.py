@@ -79,11 +79,11 @@ def save_plot(frame: pd.DataFrame, path: Path) -> Path:
         axes.bar_label(bars, fmt="%.3f", fontsize=7, padding=1)
     axes.axhline(0.83, color="grey", linestyle=":", label="paper, manual (1.6M tweets)")
     axes.set_xticks(x, [m.replace(" (", "\n(") for m in frame["model"]], fontsize=8)
-    axes.set_ylim(0.6, 0.92)
+    axes.set_ylim(0.6, 0.95)
     axes.set_ylabel("accuracy")
     axes.set_title("Sentiment140: accuracy by model and split (manual = 359 hand-labelled tweets)",
                    fontsize=9)
-    axes.legend(fontsize=8, loc="lower right")
+    axes.legend(fontsize=8, loc="upper left", ncol=4)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from model_build import evaluation, tracking
+from model_build.data import MANUAL_FILE, UNION_FILE
 from model_build.lstm import INPUT_NAME, OUTPUT_NAME
 
 DEFAULT_RUN_DIR = Path("artifacts/fasttext_lstm")
@@ -280,7 +281,7 @@ def _model_card(run: dict, name: str, version: str, opset: int, tokenizer, norma
         "tokenizer": {"file": "tokenizer.json", "vocabulary_size": len(tokenizer.vocabulary),
                       "max_length": tokenizer.max_length},
         "training_data": {
-            "sources": [{"file": f, "sha256": meta["sha256"]}
+            "sources": [{"file": f, "sha256": meta["sha256"], "role": _source_role(f)}
                         for f, meta in data["sources"].items()],
             "rows": data["rows"], "train_rows_by_source": data["train_rows_by_source"],
             "split_seed": data["split_seed"], "held_out_rule": data["held_out_rule"],
@@ -308,6 +309,14 @@ def _model_card(run: dict, name: str, version: str, opset: int, tokenizer, norma
             f"Tweets are cut to their first {tokenizer.max_length} tokens.",
         ],
     }
+
+
+def _source_role(file_name: str) -> str:
+    if file_name == MANUAL_FILE:
+        return "evaluation only (manual test set)"
+    if file_name == UNION_FILE:
+        return "training, validation and test (exact-text rows held out)"
+    return "training"
 
 
 def _log_export(run: dict, target: Path, card: dict) -> None:
