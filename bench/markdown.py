@@ -37,7 +37,9 @@ def _cold_start(section: dict) -> list[str]:
                     f"Keras / whole app: **{section['keras_over_app_median_ratio']}×**. "
                     "The \"imports\" column is the import-only time of each stack "
                     "(for the whole app: every blueprint and the Functions library). "
-                    "Warm file cache, cold process; Azure's host start and package mount are not included.")
+                    "Warm file cache, cold process; Azure's host start and package mount are not included. "
+                    f"Same model on both sides: the first predictions differ by {section['first_prediction_abs_diff']:.1e} "
+                    "(int8 ONNX as served vs fp32 Keras).")
     else:
         rows.append(f"Keras side not measured: {section.get('keras_missing')}.")
     return rows + [""]
@@ -69,7 +71,8 @@ def _http(section: dict) -> list[str]:
     lat = load["latency_ms"]
     return ["## HTTP end to end under load", "",
             f"{section['clients']} client threads (keep-alive) for {section['duration_s']} s against "
-            f"{section['endpoint']}; host: {section['host']}; clients and host share the same cores; "
+            f"{section['endpoint']}; host: {section['host']}; clients and host share the same cores "
+            f"(the load average counts the {section['clients']} client threads too); "
             f"measured {_load(section)}.", "",
             "| requests/s | p50 | p90 | p99 | max | requests | errors | host RSS before → after (peak) |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -73,7 +73,8 @@ def measure(model_dir: Path, keras_file: Path | None) -> dict:
         folder_mb(site / name)["mb_without_pycache"] for name in ("tensorflow", "keras") if (site / name).is_dir()), 1)
     section["training_over_runtime_ratio"] = round(
         section["training"]["mb_without_pycache"] / section["runtime"]["mb_without_pycache"], 1)
-    section["model_artifact"] = {"folder": str(model_dir), **folder_mb(model_dir),
+    folder = model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir
+    section["model_artifact"] = {"folder": str(folder), **folder_mb(model_dir),
                                  "files": {p.name: round(p.stat().st_size / 1e6, 2)
                                            for p in sorted(model_dir.iterdir()) if p.is_file()}}
     if keras_file is not None and keras_file.is_file():
