@@ -179,6 +179,20 @@ def build_openapi(settings: Settings, server_url: str = "/api") -> dict:
                             "headers": {"Retry-After": {"schema": {"type": "string"}}}},
                 },
             }},
+            "/ui": {"get": {
+                "operationId": "page",
+                "summary": "The page to try the model and give feedback (HTML; `?code=KEY` in Azure).",
+                "responses": {"200": {"description": "The page.", "content": {"text/html": {}}},
+                              "304": {"description": "Not modified (ETag)."}},
+            }},
+            "/ui/assets/{name}": {"get": {
+                "operationId": "page_asset",
+                "summary": "The page's stylesheet, script and icon.",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "The file (CSS, JavaScript or SVG)."},
+                              "304": {"description": "Not modified (ETag)."},
+                              "404": _error_response("No such file.")},
+            }},
             "/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "This document.",

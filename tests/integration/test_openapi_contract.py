@@ -6,6 +6,8 @@ import jsonschema
 import pytest
 import requests
 
+from tests.app_functions import served_functions
+
 
 @pytest.fixture(scope="module")
 def document(live_host):
@@ -29,7 +31,14 @@ def check(document, path, method, response):
 
 def test_document_is_openapi_3_with_every_route(document):
     assert document["openapi"].startswith("3.")
-    assert {"/predict", "/feedback", "/health", "/openapi.json"} <= set(document["paths"])
+    served = {}
+    for function in served_functions().values():
+        trigger = function.get_bindings()[0].get_dict_repr()
+        methods = {str(getattr(m, "value", m)).lower() for m in trigger["methods"]}
+        served["/" + trigger["route"]] = methods
+    assert set(document["paths"]) == set(served)
+    for path, methods in served.items():
+        assert set(document["paths"][path]) == methods, path
 
 
 def test_documented_limits_are_the_served_ones(document, live_host):
@@ -59,3 +68,9 @@ def test_feedback_answers_match(document, live_host):
         check(document, "/feedback", "post", requests.post(live_host.url("/api/feedback"), json=feedback, timeout=30))
     bad = {**feedback, "prediction_id": str(uuid.uuid4()), "is_correct": "yes"}
     check(document, "/feedback", "post", requests.post(live_host.url("/api/feedback"), json=bad, timeout=30))
+
+
+def test_page_answers_match(document, live_host):
+    check(document, "/ui", "get", requests.get(live_host.url("/api/ui"), timeout=30))
+    check(document, "/ui/assets/{name}", "get", requests.get(live_host.url("/api/ui/assets/page.js"), timeout=30))
+    check(document, "/ui/assets/{name}", "get", requests.get(live_host.url("/api/ui/assets/secret.txt"), timeout=30))
