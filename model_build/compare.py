@@ -50,12 +50,12 @@ def latest_runs(uri: str | None) -> pd.DataFrame:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    header = ("| model | validation acc | test acc | test F1 | test ROC AUC | manual acc (359) | "
+    header = ("| model | train tweets | validation acc | test acc | test F1 | test ROC AUC | manual acc (359) | "
               "manual F1 | manual ROC AUC | training (s) | inference (ms/tweet) |")
     lines = [header, "|" + " --- |" * (header.count("|") - 1)]
     for _, r in frame.iterrows():
         lines.append(
-            f"| {r['model']} | {r['validation_accuracy']:.3f} | {r['test_accuracy']:.3f} | "
+            f"| {r['model']} | {int(r['train_rows']):,} | {r['validation_accuracy']:.3f} | {r['test_accuracy']:.3f} | "
             f"{r['test_f1']:.3f} | {r['test_roc_auc']:.3f} | **{r['manual_accuracy']:.3f}** | "
             f"{r['manual_f1']:.3f} | {r['manual_roc_auc']:.3f} | {r['training_seconds']:.0f} | "
             f"{r['inference_ms_per_tweet']:.3f} |")
