@@ -49,7 +49,11 @@ def build_pipeline(settings: SimpleSettings):
 
 
 def normalize_texts(texts: Sequence[str]) -> list[str]:
-    return [normalize_for_bag_of_words(t) for t in texts]
+    from tqdm import tqdm
+
+    # A bar for the big passes (training, evaluation), none for the small batches of serving-style timing.
+    return [normalize_for_bag_of_words(t) for t in tqdm(texts, desc="bag-of-words normalise",
+                                                         disable=len(texts) < 5000)]
 
 
 def scorer(pipeline):
