@@ -75,13 +75,17 @@ def splits_from_args(args) -> data.DataSplits:
 
 
 def run_from_args(args) -> dict:
+    if args.family == "transformer" and args.train_limit is None:
+        # CPU fine-tuning of ~200k tweets takes hours; the subsample is recorded as the train split.
+        from model_build.transformer import DEFAULT_TRAIN_ROWS
+        args.train_limit = DEFAULT_TRAIN_ROWS
     splits = splits_from_args(args)
     print(f"data: {json.dumps(splits.description['rows'])}")
     return run_training(args.family, splits, args)
 
 
 def _fit_family(family: str, splits: data.DataSplits, args, run_dir: Path):
-    """Return (score function, params, log-model callable, extra metrics)."""
+    """Return (score function, params, log-model callable, extra metrics, fitted model)."""
     if family == "simple":
         from model_build import simple
         settings = simple.SimpleSettings(seed=args.seed)
