@@ -1,7 +1,6 @@
 """Command line: a thin layer over importable functions.
 
-Each command lives in its own module exposing `register(subparsers)`; adding a command (for
-example a future `feedback-export`) means one module and one line in COMMAND_MODULES.
+Each command lives in its own module exposing `register(subparsers)`; adding a command means one module and one line in COMMAND_MODULES.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ COMMAND_MODULES = (
     "model_build.train",
     "model_build.compare",
     "model_build.export",
+    "model_build.feedback_export",
 )
 
 
