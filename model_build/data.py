@@ -78,6 +78,19 @@ def load_manual_test(path: Path) -> pd.DataFrame:
     return load_original_format(path).assign(source="manual_test")
 
 
+def load_extra_labelled(path: Path) -> pd.DataFrame:
+    """Extra training rows: a CSV with `text` and `target` 0/1, such as `feedback-export` writes.
+
+    Its rows join the training split only (never validation or test), after the held-out texts
+    are removed, so feedback on a held-out tweet cannot leak into training.
+    """
+    frame = pd.read_csv(path, dtype={"text": str}, keep_default_na=False, encoding="utf-8")
+    if not {"text", "target"} <= set(frame.columns) or not frame["target"].isin([0, 1]).all():
+        raise ValueError(f"{path}: expected columns `text` and `target` with values 0 or 1")
+    frame = frame.assign(target=frame["target"].map({0: 0, 1: 4}))
+    return _with_labels(frame[["target", "text"]], f"extra:{Path(path).name}")
+
+
 def drop_duplicate_texts(frame: pd.DataFrame) -> pd.DataFrame:
     """Keep the first of exact duplicate texts; drop texts seen with both labels."""
     conflicting = frame.groupby("text")["label"].transform("nunique") > 1
@@ -105,11 +118,13 @@ class DataSplits:
 
 def build_splits(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 42, test_rows: int = 9000,
                  validation_rows: int = 6000, train_limit: int | None = None,
-                 original_format_file: Path | None = None) -> DataSplits:
+                 original_format_file: Path | None = None,
+                 extra_files: tuple[Path, ...] = ()) -> DataSplits:
     """Load every source and return the splits plus a description for the tracking store.
 
     `original_format_file` (e.g. the full 1.6M CSV) replaces the 100k subset as the bulk of the
     training data. `train_limit` keeps a stratified sample of the training rows (tests, smoke runs).
+    `extra_files` (labelled CSVs, e.g. exported feedback) are added to the training rows only.
     """
     data_dir = Path(data_dir)
     union_path, manual_path = data_dir / UNION_FILE, data_dir / MANUAL_FILE
@@ -131,13 +146,14 @@ def build_splits(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 42, test_rows: i
     validation = _stratified_sample(rest, validation_rows, seed + 1)
 
     held_out_texts = set(test["text"]) | set(validation["text"]) | set(manual["text"])
-    train = drop_duplicate_texts(pd.concat([bulk, union], ignore_index=True))
+    extra = [load_extra_labelled(Path(p)) for p in extra_files]
+    train = drop_duplicate_texts(pd.concat([bulk, union, *extra], ignore_index=True))
     train = train[~train["text"].isin(held_out_texts)]
     if train_limit is not None and train_limit < len(train):
         train = _stratified_sample(train, train_limit, seed)
     train = train.sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
-    files = [*bulk_paths, union_path, manual_path]
+    files = [*bulk_paths, union_path, manual_path, *map(Path, extra_files)]
     description = {
         "sources": {p.name: {"sha256": sha256_of(p), "path": str(p)} for p in files},
         "split_seed": seed,

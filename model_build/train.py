@@ -66,12 +66,16 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--validation-rows", type=int, default=6000)
     parser.add_argument("--train-limit", type=int, default=None,
                         help="stratified sample of the training rows (smoke runs, transformer)")
+    parser.add_argument("--extra-data", type=Path, action="append", default=[],
+                        help="labelled CSV (text, target 0/1) added to the training rows, e.g. the "
+                             "output of `feedback-export`; repeatable")
 
 
 def splits_from_args(args) -> data.DataSplits:
     return data.build_splits(args.data_dir, seed=args.seed, test_rows=args.test_rows,
                              validation_rows=args.validation_rows, train_limit=args.train_limit,
-                             original_format_file=args.original_format_file)
+                             original_format_file=args.original_format_file,
+                             extra_files=tuple(getattr(args, "extra_data", ())))
 
 
 def run_from_args(args) -> dict:
