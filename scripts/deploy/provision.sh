@@ -8,7 +8,7 @@
 # Optional: FEEDBACK_TABLE_NAME (default feedback), MODEL_DIR (an app setting only when given: the
 # app has a default), CORS_ALLOWED_ORIGINS (comma-separated; when given, the platform's CORS list is
 # made exactly this, see docs/security.md), INSTANCE_MEMORY_MB (2048), LOG_RETENTION_DAYS (30).
-# Needs an `az login` with Contributor on the resource group (docs/deploy.md).
+# Needs an `az login` with Contributor on the resource group (README.md, "Deploy to Azure").
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
