@@ -23,6 +23,7 @@ from azure.data.tables import TableClient
 from feedback.blueprint import bp as feedback_bp
 from feedback.store import reset_feedback_store
 from service.settings import get_settings
+from tests.fixtures.feedback import feedback_body
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "feedbackhandler"
@@ -62,12 +63,7 @@ def table(azurite):
         yield client
 
 
-def valid_body(**overrides) -> dict:
-    body = {"prediction_id": str(uuid.uuid4()), "text": "Flight delayed 3 hours, no updates #fail",
-            "sentiment": "negative", "probability": 0.0832, "model_version": "fasttext_lstm@1",
-            "is_correct": False}
-    body.update(overrides)
-    return body
+valid_body = feedback_body
 
 
 def post(function, body) -> func.HttpResponse:

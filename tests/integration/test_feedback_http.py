@@ -6,12 +6,12 @@ endpoint (tests/fixtures/live_host.py).
 
 import json
 import time
-import uuid
 
 import pytest
 import requests
 from azure.data.tables import TableClient
 
+from tests.fixtures.feedback import feedback_body
 from tests.unit.test_monitoring_kql import SEVERITY_LEVELS, severity_number
 
 TABLE = "feedbacklive"
@@ -25,11 +25,8 @@ def table(azurite):
 
 
 def valid_body(**overrides) -> dict:
-    body = {"prediction_id": str(uuid.uuid4()), "text": "Lost my bag again @airline, thanks for nothing",
-            "sentiment": "positive", "probability": 0.61, "model_version": "fasttext_lstm@1",
-            "is_correct": False}
-    body.update(overrides)
-    return body
+    return feedback_body(**{"text": "Lost my bag again @airline, thanks for nothing", "sentiment": "positive",
+                            "probability": 0.61, **overrides})
 
 
 def post(live_host, body, timeout=30):

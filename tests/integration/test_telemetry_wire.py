@@ -9,25 +9,22 @@ import shlex
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
 from service import telemetry
+from tests.fixtures.feedback import feedback_body
 from tests.unit.test_monitoring_kql import SCRIPT, SEVERITY_LEVELS, AlertFilter, severity_number
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_DIR = ROOT / "onnx_models" / "fasttext_lstm"  # what the live host serves (MODEL_DIR unset)
 
 
-def feedback_body(**overrides) -> dict:
-    body = {"prediction_id": str(uuid.uuid4()), "text": "Two hours on hold, then they hung up. Classy.",
-            "sentiment": "positive", "probability": 0.7312, "model_version": "fasttext_lstm@1",
-            "is_correct": False}
-    body.update(overrides)
-    return body
+def rejection_body(**overrides) -> dict:
+    return feedback_body(**{"text": "Two hours on hold, then they hung up. Classy.", "sentiment": "positive",
+                            "probability": 0.7312, **overrides})
 
 
 def send_feedback(live_host, body) -> requests.Response:
@@ -53,7 +50,7 @@ def alert_threshold() -> int:
 
 
 def test_rejection_is_a_warning_trace_with_the_tweet_and_the_prediction(live_host, ingestion):
-    body = feedback_body()
+    body = rejection_body()
     assert send_feedback(live_host, body).status_code == 201
     (trace,) = traces_of(ingestion, telemetry.PREDICTION_REJECTED, body["prediction_id"])
     assert trace["message"] == "prediction_rejected"
@@ -73,7 +70,7 @@ def test_rejection_is_a_warning_trace_with_the_tweet_and_the_prediction(live_hos
 
 
 def test_confirmation_is_traced_but_never_counted_as_a_rejection(live_host, ingestion):
-    body = feedback_body(is_correct=True, sentiment="negative", probability=0.02)
+    body = rejection_body(is_correct=True, sentiment="negative", probability=0.02)
     assert send_feedback(live_host, body).status_code == 201
     (stored,) = traces_of(ingestion, telemetry.FEEDBACK_STORED, body["prediction_id"])
     assert stored["properties"]["is_correct"] == "True"
@@ -85,8 +82,8 @@ def test_confirmation_is_traced_but_never_counted_as_a_rejection(live_host, inge
 def test_three_rejections_are_three_records_that_fire_the_alert(live_host, ingestion):
     alert, threshold = AlertFilter.from_file(), alert_threshold()
     assert threshold == 3
-    rejections = [feedback_body() for _ in range(3)]
-    confirmation = feedback_body(is_correct=True)
+    rejections = [rejection_body() for _ in range(3)]
+    confirmation = rejection_body(is_correct=True)
     for body in [*rejections, confirmation]:
         assert send_feedback(live_host, body).status_code == 201
     assert send_feedback(live_host, rejections[0]).status_code == 200  # a client retry: not a new rejection
@@ -123,7 +120,7 @@ def test_requests_succeed_while_application_insights_is_down(live_host, ingestio
     ingestion.available = False
     try:
         started = time.monotonic()
-        statuses = [send_feedback(live_host, feedback_body()).status_code for _ in range(5)]
+        statuses = [send_feedback(live_host, rejection_body()).status_code for _ in range(5)]
         elapsed = time.monotonic() - started
         health = requests.get(live_host.url("/api/health"), timeout=30)
     finally:
