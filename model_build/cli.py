@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "model_build.train",
     "model_build.compare",
     "model_build.export",
+    "model_build.distill",
     "model_build.feedback_export",
 )
 
