@@ -10,9 +10,13 @@ Two pipelines:
 - `normalize_for_bag_of_words` for the TF-IDF model: the same, then punctuation and stop words
   removed (negations kept) and words lemmatised.
 
-Why emoticons become ordinary words ("smile", "sad") rather than special tokens: Sentiment140 was
-labelled BY its emoticons, which were then stripped from the text, so a special token would never
-be seen in training. Ordinary words are, and carry the same sentiment.
+Why emoticons and emoji become ordinary words ("smile", "sad") rather than special tokens:
+Sentiment140 was labelled BY its emoticons, which were then stripped from the text, and its 2009
+tweets hold no emoji, so a special token would never be seen in training. Ordinary words are, and
+carry the same sentiment. Emoji whose name says an emotion become that emotion's everyday word
+(😡 "enraged face" -> "angry", 😂 "face with tears of joy" -> "haha"): their literal names are
+rare or misleading words in tweets ("enraged" is not in the training vocabulary, "thumbs down"
+reads as two neutral words). Other emoji become their English name ("airplane").
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from functools import lru_cache
 
 import emoji
 
-NORMALIZATION_VERSION = "1"
+NORMALIZATION_VERSION = "2"
 
 # Order matters: longer emoticons first so ":-((" is not read as ":-(" plus "(".
 _EMOTICON_WORDS: dict[str, str] = {
@@ -55,10 +59,31 @@ _ELONGATION_RE = re.compile(r"(.)\1{2,}")
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]")
 
 
+# (part of the emoji's English name, the word it becomes); the first match wins, so specific
+# phrases come before the general ones they contain ("broken heart" before "heart").
+_EMOJI_EMOTION_WORDS: tuple[tuple[str, str], ...] = (
+    ("broken heart", "heartbroken"), ("tears of joy", "haha"), ("floor laughing", "haha"),
+    ("heart", "love"), ("kiss", "kiss"), ("loudly crying", "cry"), ("crying", "cry"),
+    ("thumbs down", "bad"), ("thumbs up", "great"), ("clapping", "great"), ("ok hand", "great"),
+    ("star struck", "great"), ("party", "yay"), ("raising hands", "yay"),
+    ("angry", "angry"), ("pouting", "angry"), ("enraged", "angry"), ("symbols on mouth", "angry"),
+    ("steam from nose", "angry"), ("rolling eyes", "ugh"), ("unamused", "ugh"),
+    ("vomiting", "disgusting"), ("nauseated", "disgusting"), ("screaming in fear", "scared"),
+    ("fearful", "scared"), ("anxious", "scared"), ("sleepy", "tired"), ("sleeping", "tired"),
+    ("tired", "tired"), ("weary", "sad"), ("disappointed", "sad"), ("pensive", "sad"),
+    ("frowning", "sad"), ("worried", "sad"), ("sad", "sad"), ("confounded", "sad"),
+    ("persevering", "sad"), ("grinning", "smile"), ("smiling", "smile"), ("beaming", "smile"),
+    ("winking", "wink"), ("neutral face", "meh"), ("expressionless", "meh"),
+)
+
+
 def _emoji_to_words(_emoji: str, data: dict) -> str:
     # data["en"] is the emoji's English name, e.g. ":face_with_tears_of_joy:".
-    name = data.get("en", "")
-    return " " + name.strip(":").replace("_", " ").replace("-", " ") + " "
+    name = data.get("en", "").strip(":").replace("_", " ").replace("-", " ").lower()
+    for phrase, word in _EMOJI_EMOTION_WORDS:
+        if phrase in name:
+            return f" {word} "
+    return f" {name} "
 
 
 def normalize_tweet(text: str) -> str:

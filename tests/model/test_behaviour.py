@@ -8,13 +8,10 @@ drops them), so those tests demand 100%.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from predict.model import load_model_artifact
-
-ROOT = Path(__file__).resolve().parents[2]
+from service.settings import get_settings
 
 CLEAR_POSITIVES = [
     "I love this airline, the crew was amazing",
@@ -61,7 +58,8 @@ PUNCTUATION = [lambda t: t + ".", lambda t: t + "!", lambda t: t + "!!!"]
 
 @pytest.fixture(scope="module")
 def model():
-    return load_model_artifact(ROOT / "onnx_models" / "fasttext_lstm")
+    # The folder serving would load (MODEL_DIR), so a candidate can be checked before it ships.
+    return load_model_artifact(get_settings().model_dir)
 
 
 def labels(model, texts):

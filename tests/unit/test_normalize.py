@@ -29,11 +29,25 @@ def nltk_stopwords_available():
     ("Watching the game... www.espn.com/nba  love it", "watching the game love it"),
     ("I didn\u2019t like it", "i didn't like it"),
     ("xD that was funny", "laugh that was funny"),
-    ("I am not happy with this flight 😡", "i am not happy with this flight enraged face"),
+    ("I am not happy with this flight 😡", "i am not happy with this flight angry"),
     ("Going to #Paris tomorrow &quot;yay&quot;", "going to paris tomorrow yay"),
     ("the meeting is at 12:30", "the meeting is at 12 30"),
 ])
 def test_neural_pipeline_turns_tweets_into_plain_lowercase_words(tweet, expected):
+    assert normalize_tweet(tweet) == expected
+
+
+@pytest.mark.parametrize(("tweet", "expected"), [
+    ("landed \U0001F602\U0001F602", "landed haha haha"),           # face with tears of joy
+    ("see you soon \u2764\ufe0f", "see you soon love"),            # red heart (with variation selector)
+    ("\U0001F494 missed it", "heartbroken missed it"),            # broken heart, not "love"
+    ("\U0001F44E customer service", "bad customer service"),      # thumbs down
+    ("\U0001F44D thanks", "great thanks"),                        # thumbs up
+    ("\U0001F62D\U0001F62D", "cry cry"),                          # loudly crying face
+    ("delayed again \U0001F644", "delayed again ugh"),            # face with rolling eyes
+    ("\u2708\ufe0f on time", "airplane on time"),                 # no emotion: its English name
+])
+def test_emoji_become_their_emotion_word_or_their_name(tweet, expected):
     assert normalize_tweet(tweet) == expected
 
 
