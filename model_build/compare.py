@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -72,13 +73,13 @@ def save_plot(frame: pd.DataFrame, path: Path) -> Path:
     splits = ("validation", "test", "manual")
     x = np.arange(len(frame))
     width = 0.26
-    figure, axes = plt.subplots(figsize=(8, 4.2))
+    figure, axes = plt.subplots(figsize=(10, 4.8))
     for i, split in enumerate(splits):
         values = frame[f"{split}_accuracy"].astype(float).to_numpy()
         bars = axes.bar(x + (i - 1) * width, values, width, label=split)
         axes.bar_label(bars, fmt="%.3f", fontsize=7, padding=1)
     axes.axhline(0.83, color="grey", linestyle=":", label="paper, manual (1.6M tweets)")
-    axes.set_xticks(x, [m.replace(" (", "\n(") for m in frame["model"]], fontsize=8)
+    axes.set_xticks(x, [textwrap.fill(m, 22) for m in frame["model"]], fontsize=8)
     axes.set_ylim(0.6, 0.95)
     axes.set_ylabel("accuracy")
     axes.set_title("Sentiment140: accuracy by model and split (manual = 359 hand-labelled tweets)",
