@@ -11,10 +11,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,15 +20,9 @@ import numpy as np
 
 from bench.environment import snapshot
 from bench.tweets import SAMPLE_TWEETS
+from devhost.process import HOST, HostProcess
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def memory_mb(pid: int) -> dict:
@@ -52,41 +42,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-class LocalHost:
-    """`python -m devhost` on a free port with the given model; stopped with SIGINT."""
-
-    def __init__(self, model_dir: Path, log_path: Path):
-        self.port = _free_port()
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("APPLICATIONINSIGHTS_", "FEEDBACK_", "AzureWebJobs"))}
-        env.update(MODEL_DIR=str(model_dir), DEVHOST_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
-                   APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL="true")
-        self._log = open(log_path, "wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "devhost", "--host", HOST, "--port", str(self.port),
-             "--settings", os.devnull],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"devhost exited with {self.process.returncode}; see {log_path}")
-            try:
-                socket.create_connection((HOST, self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise TimeoutError("devhost did not listen within 60 s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self._log.close()
+def start_host(model_dir: Path, log_path: Path) -> HostProcess:
+    """`python -m devhost` on a free port with the given model, telemetry and storage off."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("APPLICATIONINSIGHTS_", "FEEDBACK_", "AzureWebJobs"))}
+    env.update(MODEL_DIR=str(model_dir), DEVHOST_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
+               APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL="true")
+    return HostProcess(env, log_path)
 
 
 def _client(port: int, deadline: float, seed: int, latencies: list, outcomes: dict,
@@ -150,7 +112,7 @@ def measure(model_dir: Path, clients: int = 16, seconds: float = 60.0, warmup_se
                "host": "python -m devhost (ThreadingHTTPServer, one process), telemetry and storage off",
                "before": snapshot()}
     with tempfile.TemporaryDirectory(prefix="bench-http-") as workdir:
-        host = LocalHost(model_dir, Path(workdir) / "devhost.log")
+        host = start_host(model_dir, Path(workdir) / "devhost.log")
         try:
             section["memory_started"] = memory_mb(host.process.pid)
             run_load(host.port, 2, warmup_seconds)  # loads the model, warms the code paths

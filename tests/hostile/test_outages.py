@@ -14,9 +14,9 @@ import pytest
 import requests
 from azure.data.tables import TableClient
 
+from devhost.process import free_port
 from service.telemetry import FEEDBACK_STORAGE_FAILED
 from tests.fixtures.live_host import LiveHost, host_environment
-from tests.fixtures.network import free_port
 
 TABLE = "feedbacklive"  # the live_host fixture's table
 
