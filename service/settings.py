@@ -45,7 +45,7 @@ class Settings:
             model_dir=model_dir,
             onnx_threads=_int("ONNX_INTRA_OP_THREADS", 1),
             max_text_chars=_int("MAX_TEXT_CHARS", 1000),
-            max_batch_size=_int("MAX_BATCH_SIZE", 64),
+            max_batch_size=_int("MAX_BATCH_SIZE", 100),
             max_body_bytes=_int("MAX_BODY_BYTES", 256 * 1024),
             max_model_version_chars=_int("MAX_MODEL_VERSION_CHARS", 200),
             feedback_table=os.environ.get("FEEDBACK_TABLE_NAME", "feedback"),
