@@ -37,7 +37,10 @@ DECISION_RULE = ("ship the distilled student as the next fasttext_lstm version o
                  "same splits with the same text normalisation; alpha is never tuned on the manual set "
                  "(if several alphas are tried, the choice is made on validation loss against HARD "
                  "labels); the behaviour tests in tests/model must pass unchanged. Otherwise the "
-                 "baseline ships.")
+                 "baseline ships. A student of a new teacher replaces an already shipped student "
+                 "only if it meets this rule AND its test accuracy >= the shipped one's - 0.003 AND "
+                 "its manual-set accuracy >= the shipped one's; one candidate per teacher, so the "
+                 "manual set decides between two models at most.")
 DISPLAY_NAME = "LSTM over FastText (distilled from MiniLM-L6)"
 
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import emoji
 
-NORMALIZATION_VERSION = "2"
+NORMALIZATION_VERSION = "3"
 
 # Order matters: longer emoticons first so ":-((" is not read as ":-(" plus "(".
 _EMOTICON_WORDS: dict[str, str] = {
@@ -74,6 +74,10 @@ _EMOJI_EMOTION_WORDS: tuple[tuple[str, str], ...] = (
     ("frowning", "sad"), ("worried", "sad"), ("sad", "sad"), ("confounded", "sad"),
     ("persevering", "sad"), ("grinning", "smile"), ("smiling", "smile"), ("beaming", "smile"),
     ("winking", "wink"), ("neutral face", "meh"), ("expressionless", "meh"),
+    # v3: faces and gestures common in complaints since 2015
+    ("facepalming", "ugh"), ("middle finger", "angry"), ("pile of poo", "crap"),
+    ("downcast", "sad"), ("yawning", "tired"), ("thermometer", "sick"), ("sneezing", "sick"),
+    ("grimacing", "awkward"),
 )
 
 

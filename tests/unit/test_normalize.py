@@ -46,6 +46,10 @@ def test_neural_pipeline_turns_tweets_into_plain_lowercase_words(tweet, expected
     ("\U0001F62D\U0001F62D", "cry cry"),                          # loudly crying face
     ("delayed again \U0001F644", "delayed again ugh"),            # face with rolling eyes
     ("\u2708\ufe0f on time", "airplane on time"),                 # no emotion: its English name
+    ("on hold again \U0001F926\u200d\u2642\ufe0f", "on hold again ugh"),  # man facepalming (ZWJ)
+    ("\U0001F44D\U0001F3FD ok", "great ok"),                       # thumbs up, skin tone
+    ("lost my bag \U0001F595", "lost my bag angry"),               # middle finger
+    ("\U0001F4A9 service", "crap service"),                        # pile of poo
 ])
 def test_emoji_become_their_emotion_word_or_their_name(tweet, expected):
     assert normalize_tweet(tweet) == expected
