@@ -1,4 +1,8 @@
-"""`compare`: the latest run of each family side by side, as a table and a bar chart.
+"""`compare`: one run of each family side by side, as a table and a bar chart.
+
+The family of the deployed model shows the run behind the `champion` alias (a later run of that
+family that lost a selection, e.g. another alpha, must not replace it); the others show their latest
+run.
 
     python -m model_build compare                     # prints Markdown, writes docs/img/model_comparison.png
 """
@@ -26,17 +30,22 @@ def register(subparsers) -> None:
 
 
 def latest_runs(uri: str | None) -> pd.DataFrame:
-    """One row per family (its most recent finished run that has a manual-test metric)."""
+    """One row per family: the champion's run for its family, else the most recent finished run
+    that has a manual-test metric."""
     rows = []
     seen = set()
-    for run in tracking.runs_table(uri):
+    runs = list(tracking.runs_table(uri))
+    champion = tracking.champion_run_id(uri)
+    champion_family = next((r.get("tags.family") for r in runs if r["run_id"] == champion), None)
+    for run in runs:
         family = run.get("tags.family")
         if family in seen or run.get("status") != "FINISHED" or \
-                pd.isna(run.get("metrics.manual_accuracy")):
+                pd.isna(run.get("metrics.manual_accuracy")) or \
+                (family == champion_family and run["run_id"] != champion):
             continue
         seen.add(family)
         row = {"family": family, "model": run.get("tags.display_name"), "run_id": run["run_id"],
-               "train_rows": run.get("params.rows_train")}
+               "train_rows": run.get("params.rows_train"), "deployed": run["run_id"] == champion}
         for split in ("validation", "test", "manual"):
             for metric in METRIC_NAMES:
                 row[f"{split}_{metric}"] = run.get(f"metrics.{split}_{metric}")
@@ -55,8 +64,9 @@ def markdown_table(frame: pd.DataFrame) -> str:
               "manual F1 | manual ROC AUC | training (s) | inference (ms/tweet) |")
     lines = [header, "|" + " --- |" * (header.count("|") - 1)]
     for _, r in frame.iterrows():
+        model = f"**{r['model']}: deployed**" if r.get("deployed") else r["model"]
         lines.append(
-            f"| {r['model']} | {int(r['train_rows']):,} | {r['validation_accuracy']:.3f} | {r['test_accuracy']:.3f} | "
+            f"| {model} | {int(r['train_rows']):,} | {r['validation_accuracy']:.3f} | {r['test_accuracy']:.3f} | "
             f"{r['test_f1']:.3f} | {r['test_roc_auc']:.3f} | **{r['manual_accuracy']:.3f}** | "
             f"{r['manual_f1']:.3f} | {r['manual_roc_auc']:.3f} | {r['training_seconds']:.0f} | "
             f"{r['inference_ms_per_tweet']:.3f} |")

@@ -71,6 +71,20 @@ def register_champion(run_id: str, artifact_path: str, name: str = REGISTERED_MO
     return str(version.version)
 
 
+def champion_run_id(uri: str | None, name: str = REGISTERED_MODEL,
+                    alias: str = CHAMPION_ALIAS) -> str | None:
+    """The run behind the alias, or None when nothing is registered under it yet."""
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    mlflow.set_tracking_uri(tracking_uri(uri))
+    try:
+        return MlflowClient().get_model_version_by_alias(name, alias).run_id
+    except MlflowException:
+        return None
+
+
 def runs_table(uri: str | None) -> Iterator[dict]:
     """Finished runs of the experiment, newest first, as flat dictionaries."""
     import mlflow
