@@ -8,7 +8,7 @@ export NLTK_DATA ?= $(abspath ../shared/data/nltk_data)
 RUN_VENV := .venv
 TEST_VENV := .venv-train
 
-.PHONY: run test lint bench train-help clean
+.PHONY: run test lint bench lock train-help clean
 
 run: $(RUN_VENV)/.installed node_modules/.installed local.settings.json
 	PORT=$(PORT) PYTHON=$(RUN_VENV)/bin/python bash scripts/run_local.sh
@@ -27,18 +27,23 @@ system-deps:
 	bash scripts/install_system_deps.sh
 
 # Runtime + test tools only: small and quick to create, enough to serve.
-$(RUN_VENV)/.installed: requirements.txt requirements-dev.txt
+$(RUN_VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(RUN_VENV)/bin/python || $(PYTHON) -m venv $(RUN_VENV)
 	$(RUN_VENV)/bin/pip install -q --upgrade pip
-	$(RUN_VENV)/bin/pip install -q -r requirements-dev.txt
+	$(RUN_VENV)/bin/pip install -q -c constraints.txt -r requirements-dev.txt
 	touch $@
 
 # Everything: training (TensorFlow, MLflow, ...) on top of runtime and test tools.
-$(TEST_VENV)/.installed: requirements.txt requirements-dev.txt requirements-train.txt
+$(TEST_VENV)/.installed: requirements.txt requirements-dev.txt requirements-train.txt constraints.txt
 	test -x $(TEST_VENV)/bin/python || $(PYTHON) -m venv $(TEST_VENV)
 	$(TEST_VENV)/bin/pip install -q --upgrade pip
-	$(TEST_VENV)/bin/pip install -q -r requirements-train.txt
+	$(TEST_VENV)/bin/pip install -q -c constraints.txt -r requirements-train.txt
 	touch $@
+
+# Pin the transitive versions of the environment the tests just passed in.
+lock: $(TEST_VENV)/.installed
+	{ sed -n '1,4p' constraints.txt; $(TEST_VENV)/bin/pip freeze --exclude-editable | grep -v '^torch=='; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -70,7 +70,7 @@ done
 "$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
   --target "$site_packages" \
   --python-version "$python_version" --implementation cp "${platform_args[@]}" --only-binary=:all: \
-  -r requirements.txt
+  -c constraints.txt -r requirements.txt
 
 found="$(find "$site_packages" -mindepth 1 -maxdepth 1 -printf '%f\n' | tr '[:upper:]' '[:lower:]' \
   | grep -E "$forbidden" || true)"
