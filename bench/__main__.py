@@ -11,7 +11,7 @@ from bench import markdown, results
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = ROOT / "onnx_models" / "fasttext_lstm"
-# The deployed model (fasttext_lstm@2) as Keras: written by `python -m model_build distill`, not committed.
+# The deployed model (fasttext_lstm@3) as Keras: written by `python -m model_build distill`, not committed.
 DEFAULT_KERAS_FILE = ROOT / "artifacts" / "fasttext_lstm_distilled" / "model.keras"
 PARTS = ("cold-start", "latency", "http", "size")
 
