@@ -53,6 +53,7 @@ class HostProcess:
     """`python -m devhost` on a free port with exactly the environment given (no local.settings.json)."""
 
     def __init__(self, env: dict[str, str], log_path: Path | None = None, timeout: float = 60.0):
+        self.env = env
         self.port = free_port()
         self.base_url = f"http://{HOST}:{self.port}"
         self._log = open(log_path, "wb") if log_path else subprocess.DEVNULL

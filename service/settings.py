@@ -32,6 +32,9 @@ class Settings:
     storage_connection_string: str
     storage_timeout_seconds: int
     appinsights_connection_string: str
+    # Where the exporter keeps batches that Application Insights refused, to resend later; empty:
+    # the exporter's default, a folder under the system temp dir shared by every app of that key.
+    telemetry_storage_dir: str
     retry_after_seconds: int
 
     @classmethod
@@ -52,6 +55,7 @@ class Settings:
             storage_connection_string=storage,
             storage_timeout_seconds=_int("STORAGE_TIMEOUT_SECONDS", 5),
             appinsights_connection_string=os.environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING", ""),
+            telemetry_storage_dir=os.environ.get("TELEMETRY_STORAGE_DIR", "").strip(),
             retry_after_seconds=_int("RETRY_AFTER_SECONDS", 30),
         )
 

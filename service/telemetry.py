@@ -62,11 +62,13 @@ def configure_telemetry(settings) -> bool:
         try:
             from azure.monitor.opentelemetry import configure_azure_monitor
 
+            storage_dir = getattr(settings, "telemetry_storage_dir", "")
             configure_azure_monitor(
                 connection_string=connection_string,
                 logger_name=LOGGER_NAME,
                 sampling_ratio=1.0,
                 enable_live_metrics=False,
+                **({"storage_directory": storage_dir} if storage_dir else {}),
             )
             if logger.level == logging.NOTSET or logger.level > logging.INFO:
                 # The Functions worker's root level may be WARNING; INFO events must still ship.

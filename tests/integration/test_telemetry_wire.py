@@ -130,6 +130,34 @@ def test_requests_succeed_while_application_insights_is_down(live_host, ingestio
     assert elapsed < 5, f"5 feedbacks took {elapsed:.1f} s with telemetry down"
 
 
+def read_if_present(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:  # renamed by the exporter (lease taken or released) since it was listed
+        return ""
+
+
+def test_refused_telemetry_is_kept_on_disk_in_the_configured_folder(live_host, ingestion):
+    # The exporter writes a batch that ingestion refused (503) to TELEMETRY_STORAGE_DIR and resends
+    # it after its lease (60 s) on a later successful export; here: that the batch is kept there.
+    folder = Path(live_host.env["TELEMETRY_STORAGE_DIR"])
+    # "<time>.blob", or "<time>.blob@<lease end>.lock" while the exporter holds its lease
+    before = set(folder.rglob("*.blob*"))
+    ingestion.available = False
+    try:
+        body = rejection_body()
+        assert send_feedback(live_host, body).status_code == 201
+        deadline = time.monotonic() + 30
+        kept = []
+        while time.monotonic() < deadline and not kept:
+            kept = [b for b in set(folder.rglob("*.blob*")) - before
+                    if body["prediction_id"] in read_if_present(b)]
+            time.sleep(0.5)
+    finally:
+        ingestion.available = True
+    assert kept, f"no retry file under {folder} holds prediction {body['prediction_id']}"
+
+
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     environment = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
                    "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel", **env}
