@@ -1,8 +1,8 @@
 """`compare`: one run of each family side by side, as a table and a bar chart.
 
 The family of the deployed model shows the run behind the `champion` alias (a later run of that
-family that lost a selection, e.g. another alpha, must not replace it); the others show their latest
-run.
+family that lost a selection, e.g. another alpha, must not replace it), the transformer family the
+teacher that model was distilled from; the others show their latest run.
 
     python -m model_build compare                     # prints Markdown, writes docs/img/model_comparison.png
 """
@@ -30,18 +30,23 @@ def register(subparsers) -> None:
 
 
 def latest_runs(uri: str | None) -> pd.DataFrame:
-    """One row per family: the champion's run for its family, else the most recent finished run
-    that has a manual-test metric."""
+    """One row per family: the champion's run for its family and its teacher's run for the
+    teacher's family, else the most recent finished run that has a manual-test metric."""
     rows = []
     seen = set()
     runs = list(tracking.runs_table(uri))
     champion = tracking.champion_run_id(uri)
-    champion_family = next((r.get("tags.family") for r in runs if r["run_id"] == champion), None)
+    pinned = {}  # family -> the run to show: the champion, and the teacher it was distilled from
+    for run in runs:
+        if run["run_id"] == champion:
+            pinned[run.get("tags.family")] = champion
+            teacher = run.get("tags.teacher_run_id")
+            pinned.update({r.get("tags.family"): teacher for r in runs if r["run_id"] == teacher})
     for run in runs:
         family = run.get("tags.family")
         if family in seen or run.get("status") != "FINISHED" or \
                 pd.isna(run.get("metrics.manual_accuracy")) or \
-                (family == champion_family and run["run_id"] != champion):
+                pinned.get(family, run["run_id"]) != run["run_id"]:
             continue
         seen.add(family)
         row = {"family": family, "model": run.get("tags.display_name"), "run_id": run["run_id"],
