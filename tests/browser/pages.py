@@ -16,7 +16,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 DESKTOP = {"width": 1000, "height": 800}
 PHONE = {"width": 375, "height": 740}
 FEEDBACK_TABLE = "feedbacklive"  # what the live_host fixture configures
-DEFAULT_LIMIT = 1000
 NEGATIVE_TWEET = "@united two hours on the tarmac and still no update. Worst flight ever, so angry."
 
 expect.set_options(timeout=15_000)
