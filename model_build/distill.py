@@ -10,6 +10,10 @@ selection use the validation loss against the HARD labels; the manual test set i
 Teacher scores are cached in `artifacts/teacher_scores_<run id>.parquet` (text → probability), so
 a rerun, or an interrupted scoring, only scores the texts that are missing.
 
+`--augment-copies N` adds N augmented copies of every training tweet (`augment.py`: masked words,
+sampled n-grams), scored by the teacher into their own cache and trained on the teacher's
+probability alone.
+
     python -m model_build distill --teacher-run a1f78d5b            # score (cached) + train + log
     python -m model_build distill --teacher-run a1f78d5b --score-only
 """
@@ -23,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model_build import data, tracking
+from model_build import augment, data, tracking
 
 DEFAULT_ALPHA = 0.7
 SCORE_BATCH = 128
@@ -40,7 +44,10 @@ DECISION_RULE = ("ship the distilled student as the next fasttext_lstm version o
                  "baseline ships. A student of a new teacher replaces an already shipped student "
                  "only if it meets this rule AND its test accuracy >= the shipped one's - 0.003 AND "
                  "its manual-set accuracy >= the shipped one's; one candidate per teacher, so the "
-                 "manual set decides between two models at most.")
+                 "manual set decides between two models at most. Transfer-set augmentation "
+                 "(--augment-copies) is one further candidate for the shipped student's teacher, "
+                 "its settings fixed before it is trained (2 copies, masking 0.1, n-gram sampling "
+                 "0.25, Tang et al. 2019) and held to the same replacement clause.")
 DISPLAY_NAME = "LSTM over FastText (distilled from MiniLM-L6)"
 
 
@@ -56,6 +63,9 @@ def register(subparsers) -> None:
     parser.add_argument("--transfer-rows", type=int, default=None,
                         help="score only a seeded stratified sample of the training split; the "
                              "rest keeps hard targets (default: all of it)")
+    parser.add_argument("--augment-copies", type=int, default=0,
+                        help="augmented copies of each training tweet, targets from the teacher "
+                             "alone (default: none)")
     parser.add_argument("--score-only", action="store_true",
                         help="only fill the teacher-score cache")
     add_data_options(parser)
@@ -124,6 +134,11 @@ def cache_path(output_dir: Path, run_id: str) -> Path:
     return Path(output_dir) / f"teacher_scores_{run_id}.parquet"
 
 
+def augmented_cache_path(output_dir: Path, run_id: str) -> Path:
+    """Scores of augmented copies (normalised texts with <oov> masks), kept apart from tweets."""
+    return Path(output_dir) / f"teacher_scores_{run_id}_augmented.parquet"
+
+
 def read_cache(path: Path) -> pd.DataFrame:
     if Path(path).is_file():
         return pd.read_parquet(path)
@@ -131,13 +146,16 @@ def read_cache(path: Path) -> pd.DataFrame:
                          "teacher_probability": pd.Series(dtype=np.float32)})
 
 
-def score_with_cache(teacher, texts: list[str], path: Path, seed: int = 42) -> pd.DataFrame:
+def score_with_cache(teacher, texts: list[str], path: Path, seed: int = 42,
+                     encode=None) -> pd.DataFrame:
     """Score the texts missing from the cache (random order, so an interrupted run leaves a
-    random sample; length-sorted inside each chunk, so batches carry little padding)."""
+    random sample; length-sorted inside each chunk, so batches carry little padding).
+    `encode(texts)` turns texts into the teacher's input (default: normalise and tokenise)."""
     import torch
     from tqdm import tqdm
 
     torch.set_num_threads(2)
+    encode = encode or teacher._encode
     cache = read_cache(path)
     known = set(cache["text"])
     missing = list(dict.fromkeys(t for t in texts if t not in known))
@@ -153,7 +171,7 @@ def score_with_cache(teacher, texts: list[str], path: Path, seed: int = 42) -> p
             chunk = sorted(missing[begin:begin + SCORE_CHUNK], key=len)
             scores = []
             for b in range(0, len(chunk), SCORE_BATCH):
-                batch = teacher._encode(chunk[b:b + SCORE_BATCH])
+                batch = encode(chunk[b:b + SCORE_BATCH])
                 logits = teacher.model(**batch).logits
                 scores.append(torch.softmax(logits, dim=-1)[:, 1].numpy())
                 progress.update(len(chunk[b:b + SCORE_BATCH]))
@@ -202,21 +220,43 @@ def run_from_args(args):
     transfer = transfer_set(splits.train, args.transfer_rows, args.seed)
     wanted = splits.validation["text"].tolist() + transfer["text"].tolist()
     known = set(read_cache(path)["text"])
+    settings = augment.AugmentSettings(copies=args.augment_copies, seed=args.seed)
+    copies = augmented_transfer_copies(transfer, settings)
+    augmented_path = augmented_cache_path(args.output_dir, run_id)
+    known_copies = set(read_cache(augmented_path)["text"])
     scoring_seconds = None
-    if any(t not in known for t in wanted):
+    if any(t not in known for t in wanted) or any(c not in known_copies for c in copies):
         teacher = load_teacher(run_id, args.tracking_uri)
         started = time.perf_counter()
         # validation first: small, and it checks the teacher against its logged metrics
         score_with_cache(teacher, splits.validation["text"].tolist(), path, seed=args.seed)
         score_with_cache(teacher, wanted, path, seed=args.seed)
+        if copies:
+            mask = teacher.tokenizer.mask_token
+            score_with_cache(teacher, copies, augmented_path, seed=args.seed,
+                             encode=lambda batch: teacher.encode_normalized(
+                                 [augment.for_teacher(c, mask) for c in batch]))
         scoring_seconds = time.perf_counter() - started
         del teacher
     else:
-        print(f"teacher scores: all {len(set(wanted))} texts cached in {path}")
+        print(f"teacher scores: all {len(set(wanted)) + len(copies)} texts cached")
     if args.score_only:
         return 0
     scores = read_cache(path)
-    return run_distillation(splits, scores, transfer, args, run_id, scoring_seconds)
+    augmented = augment.augmented_rows(copies, read_cache(augmented_path)) if copies else None
+    return run_distillation(splits, scores, transfer, args, run_id, scoring_seconds,
+                            augmented=augmented, augment_settings=settings)
+
+
+def augmented_transfer_copies(transfer: pd.DataFrame,
+                              settings: augment.AugmentSettings) -> list[str]:
+    """The augmented copies of the transfer set's normalised tweets (none when copies is 0)."""
+    if settings.copies <= 0:
+        return []
+    from predict.normalize import normalize_tweet
+
+    normalized = [normalize_tweet(t) for t in transfer["text"]]
+    return augment.augmented_copies(normalized, settings)
 
 
 def transfer_set(train: pd.DataFrame, rows: int | None, seed: int) -> pd.DataFrame:
@@ -265,8 +305,11 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame,
 
 
 def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd.DataFrame,
-                     args, teacher_run_id: str, scoring_seconds: float | None) -> dict:
-    """Train the v1 FastText-LSTM recipe on soft targets as one MLflow run (not registered)."""
+                     args, teacher_run_id: str, scoring_seconds: float | None,
+                     augmented: tuple[list[str], np.ndarray] | None = None,
+                     augment_settings: augment.AugmentSettings | None = None) -> dict:
+    """Train the v1 FastText-LSTM recipe on soft targets as one MLflow run (not registered);
+    `augmented` (normalised copies, teacher probabilities) are extra training rows."""
     import dataclasses
 
     import mlflow
@@ -287,7 +330,7 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
         tracking.log_data_description(splits.description)
         started = time.perf_counter()
         score, params, log_model, extra, _ = _fit_lstm("fasttext-lstm", student_splits, args,
-                                                        run_dir)
+                                                        run_dir, extra=augmented)
         training_seconds = time.perf_counter() - started
         distillation = {
             "method": "soft targets, binary cross-entropy (Tang et al. 2019 style)",
@@ -306,6 +349,16 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
             "teacher_validation_recomputed": teacher["validation_recomputed_from_cache"],
             "decision_rule": DECISION_RULE,
         }
+        if augmented is not None:
+            distillation["augmentation"] = {
+                "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "
+                          "n-gram sampling; target = teacher probability alone",
+                **augment_settings.as_params(), "rows": len(augmented[0]),
+                "teacher_scores_cache": str(augmented_cache_path(args.output_dir,
+                                                                 teacher_run_id)),
+                "teacher_scoring": scoring_timings(augmented_cache_path(args.output_dir,
+                                                                        teacher_run_id))}
+            params.update(augment_settings.as_params(), augmented_rows=len(augmented[0]))
         params.update(teacher_run_id=teacher_run_id, teacher=teacher["name"], alpha=args.alpha,
                       transfer_set_rows=int(soft.sum()), soft_target_share=round(
                           float(soft.mean()), 4), distillation_loss="binary_crossentropy")

@@ -93,9 +93,12 @@ class TrainedLstm:
 
 def train_lstm(train_texts: list[str], train_labels: np.ndarray, val_texts: list[str],
                val_labels: np.ndarray, lookup_factory, dim: int, settings: LstmSettings,
-               verbose: int = 2) -> TrainedLstm:
+               verbose: int = 2, extra: tuple[list[str], np.ndarray] | None = None) -> TrainedLstm:
     """Fit tokenizer and LSTM. `lookup_factory(normalized_train_texts, vocabulary)` returns the
-    word → vector lookup (FastText is trained inside it, on the training texts only)."""
+    word → vector lookup (FastText is trained inside it, on the training texts only).
+
+    `extra`: already normalised texts and their targets (augmented copies for distillation),
+    added to the LSTM's training rows only: vocabulary and vectors come from the real tweets."""
     from tqdm import tqdm
 
     from model_build.embeddings import embedding_matrix
@@ -111,9 +114,13 @@ def train_lstm(train_texts: list[str], train_labels: np.ndarray, val_texts: list
     matrix, coverage = embedding_matrix(tokenizer, lookup, dim, seed=settings.seed)
     x_train = tokenizer.encode_normalized(normalized, dtype=np.int32)
     x_val = tokenizer.encode_normalized(normalized_val, dtype=np.int32)
+    y_train = np.asarray(train_labels, dtype=np.float32)
+    if extra is not None:
+        x_train = np.concatenate([x_train, tokenizer.encode_normalized(extra[0], dtype=np.int32)])
+        y_train = np.concatenate([y_train, np.asarray(extra[1], dtype=np.float32)])
     model = build_lstm(matrix, settings)
-    history = fit_lstm(model, x_train, np.asarray(train_labels), x_val, np.asarray(val_labels),
-                       settings, verbose=verbose)
+    history = fit_lstm(model, x_train, y_train, x_val, np.asarray(val_labels), settings,
+                       verbose=verbose)
     return TrainedLstm(model=model, tokenizer=tokenizer, vector_coverage=coverage,
                        epochs_run=len(history.history["loss"]),
                        history={k: [float(v) for v in vals] for k, vals in history.history.items()})

@@ -75,7 +75,10 @@ class TrainedTransformer:
         return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
     def _encode(self, texts: list[str]):
-        return self.tokenizer([normalize_tweet(t) for t in texts], padding=True, truncation=True,
+        return self.encode_normalized([normalize_tweet(t) for t in texts])
+
+    def encode_normalized(self, normalized_texts: list[str]):
+        return self.tokenizer(normalized_texts, padding=True, truncation=True,
                               max_length=self.settings.max_tokens, return_tensors="pt")
 
     def log_model(self) -> str:
