@@ -1,5 +1,6 @@
-"""Distillation's soft-target path without torch: a stub teacher-score table stands in for the
-transformer, and a tiny student (a few hundred tweets, one epoch) is trained and tracked."""
+"""Distillation's soft-target path without torch: stub teacher-score tables (tweets and their
+augmented copies) stand in for the transformer, and a tiny student (a few hundred tweets, one
+epoch) is trained and tracked."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from model_build import cli, distill, tracking
+from model_build import augment, cli, distill, tracking
 from model_build.train import splits_from_args
 
 
@@ -40,7 +41,7 @@ def distilled_run(tmp_path_factory, data_dir):
     argv = ["distill", "--teacher-run", teacher_id, "--data-dir", str(data_dir),
             "--train-limit", "400", "--test-rows", "1000", "--validation-rows", "300",
             "--epochs", "1", "--units", "8", "--fasttext-dim", "16", "--fasttext-epochs", "1",
-            "--alpha", "0.7", "--tracking-uri", uri, "--output-dir", str(tmp_path / "out")]
+            "--alpha", "0.7", "--augment-copies", "1", "--tracking-uri", uri, "--output-dir", str(tmp_path / "out")]
     args = cli.build_parser().parse_args(argv)
     splits = splits_from_args(args)
     frame = pd.concat([splits.train, splits.validation])
@@ -50,6 +51,10 @@ def distilled_run(tmp_path_factory, data_dir):
     path = distill.cache_path(tmp_path / "out", teacher_id)
     path.parent.mkdir(parents=True)
     stub.to_parquet(path, index=False)
+    copies = distill.augmented_transfer_copies(
+        splits.train, augment.AugmentSettings(copies=1, seed=args.seed))
+    pd.DataFrame({"text": copies, "teacher_probability": np.full(len(copies), 0.5, np.float32)}
+                 ).to_parquet(distill.augmented_cache_path(tmp_path / "out", teacher_id))
 
     def no_teacher(*_, **__):
         raise AssertionError("every text is cached: the teacher must not be loaded")
@@ -68,6 +73,11 @@ def test_student_trains_on_cached_soft_targets_without_the_teacher(distilled_run
     assert summary["distillation"]["teacher_run_id"] == teacher_id
     # recomputed from the stub: 0.8 for positives, 0.3 for negatives → perfectly separated
     assert summary["distillation"]["teacher_validation_recomputed"]["validation_accuracy"] == 1.0
+    # every scored augmented copy became a training row with the teacher's target alone
+    augmentation = summary["distillation"]["augmentation"]
+    assert augmentation["augment_copies"] == 1
+    assert 200 < augmentation["rows"] < 400  # copies equal to their tweet are dropped
+    assert summary["params"]["augmented_rows"] == augmentation["rows"]
     run_dir = tmp_path / "out" / distill.RUN_DIR_NAME
     assert {"model.keras", "tokenizer.json", "run.json", "held_out_test.parquet"} <= {
         p.name for p in run_dir.iterdir()}
