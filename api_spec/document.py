@@ -28,7 +28,7 @@ def _error_response(description: str, retry_after: bool = False) -> dict:
 def _schemas(s: Settings) -> dict:
     text = {"type": "string", "minLength": 1, "maxLength": s.max_text_chars,
             "description": f"An English tweet; not blank; at most {s.max_text_chars} characters."}
-    model_version = {"type": "string", "minLength": 1, "examples": ["fasttext_lstm@3"],
+    model_version = {"type": "string", "minLength": 1, "examples": ["fasttext_lstm@4"],
                      "description": "`<model name>@<version>` of the model that answered."}
     return {
         "Error": {
