@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from bench import markdown, results
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = ROOT / "onnx_models" / "fasttext_lstm"
-# The deployed model (fasttext_lstm@3) as Keras: written by `python -m model_build distill`, not committed.
+# The deployed model as Keras: written by `python -m model_build distill`, not committed.
 DEFAULT_KERAS_FILE = ROOT / "artifacts" / "fasttext_lstm_distilled" / "model.keras"
 PARTS = ("cold-start", "latency", "http", "size")
 
@@ -30,6 +31,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--results", type=Path, default=results.RESULTS_FILE)
     parser.add_argument("--doc", type=Path, default=markdown.DOC_FILE)
     return parser
+
+
+def keras_file_of_artefact(model_dir: Path, keras_file: Path | None) -> Path | None:
+    """`keras_file` if it is the artefact's own model (the run.json beside it names the run of
+    the model card), else None: a stale training folder must not stand in for the deployed model."""
+    if keras_file is None or not keras_file.is_file():
+        return None
+    beside = keras_file.parent / "run.json"
+    card = json.loads((model_dir / "model_card.json").read_text(encoding="utf-8"))
+    wanted = card.get("mlflow", {}).get("run_id")
+    found = json.loads(beside.read_text(encoding="utf-8")).get("run_id") if beside.is_file() else None
+    if wanted and found != wanted:
+        print(f"{keras_file} is from run {found}, the artefact from run {wanted}: the Keras side is "
+              "skipped (pass --keras-file)", file=sys.stderr)
+        return None
+    return keras_file
 
 
 def run_part(part: str, args) -> dict:
@@ -53,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.part != "report" and not (args.model_dir / "model_card.json").is_file():
         print(f"no model artefact in {args.model_dir}: train and export it first", file=sys.stderr)
         return 2
+    if args.part != "report":
+        args.keras_file = keras_file_of_artefact(args.model_dir, args.keras_file)
     parts = PARTS if args.part == "all" else () if args.part == "report" else (args.part,)
     for part in parts:
         print(f"{part} …", flush=True)
