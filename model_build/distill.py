@@ -330,7 +330,7 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
         tracking.log_data_description(splits.description)
         started = time.perf_counter()
         score, params, log_model, extra, _ = _fit_lstm("fasttext-lstm", student_splits, args,
-                                                        run_dir, extra=augmented)
+                                                        run_dir, augmented=augmented)
         training_seconds = time.perf_counter() - started
         distillation = {
             "method": "soft targets, binary cross-entropy (Tang et al. 2019 style)",

@@ -103,7 +103,8 @@ def _fit_family(family: str, splits: data.DataSplits, args, run_dir: Path):
     return trained.score, trained.params, trained.log_model, {}, trained
 
 
-def _fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, extra=None):
+def _fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augmented=None):
+    """`augmented`: (normalised texts, targets) added to the training rows (see distill)."""
     from model_build import embeddings, lstm
 
     overrides = {k: v for k, v in {"epochs": args.epochs, "units": args.units,
@@ -126,7 +127,7 @@ def _fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, extra=N
     trained = lstm.train_lstm(splits.train["text"].tolist(), splits.train["label"].to_numpy(),
                               splits.validation["text"].tolist(),
                               splits.validation["label"].to_numpy(), source, dim, settings,
-                              extra=extra)
+                              extra=augmented)
     trained.model.save(run_dir / "model.keras")
     trained.tokenizer.save(run_dir / "tokenizer.json")
     extra = {"vector_coverage": trained.vector_coverage, "epochs_run": trained.epochs_run,
