@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model_build import evaluation, tracking
+from model_build import evaluation, robustness, tracking
 from model_build.data import MANUAL_FILE, UNION_FILE
 from model_build.lstm import INPUT_NAME, OUTPUT_NAME
 
@@ -150,6 +150,22 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+# Written after export by people or other commands (`distill --annotate-card`, the decision
+# record): exporting the same run again keeps them instead of silently dropping them.
+RECORD_KEYS = ("description", "distillation", "decision_rule", "decision", "normalization_history")
+
+
+def records_of_same_run(target: Path, run_id: str) -> dict:
+    """The record blocks of the card already in `target`, if it was exported from `run_id`."""
+    path = Path(target) / "model_card.json"
+    if not path.is_file():
+        return {}
+    previous = json.loads(path.read_text(encoding="utf-8"))
+    if previous.get("mlflow", {}).get("run_id") != run_id:
+        return {}
+    return {k: previous[k] for k in RECORD_KEYS if k in previous}
+
+
 def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", version: str = "1",
                     opset: int = OPSET, max_diff: float = MAX_PARITY_DIFF,
                     max_int8_loss: float = MAX_INT8_ACCURACY_LOSS,
@@ -192,6 +208,10 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
                        {"tweets": len(ids["test"]), "max_abs_diff": max_abs_diff,
                         "threshold": max_diff},
                        quantisation, "model.int8.onnx" if shipped else "model.onnx")
+    kept = records_of_same_run(target, run["run_id"])
+    card.update(kept)
+    if kept:
+        print(f"kept from the previous card of the same run: {', '.join(kept)}")
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -209,6 +229,14 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
         raise ExportError(f"load_model_artifact disagrees with the exported graph: {serving_diff}")
     print(f"load_model_artifact({target}) → {served.version}, agrees (max diff {serving_diff:.1e})")
     card["serving_latency"] = _time_serving(served, texts)
+    card["robustness"] = {
+        "what": "held-out test accuracy of the served graph with words made unknown: tokens "
+                "masked at random (mask_p), or only the K most frequent training words kept "
+                "(vocabulary_K); see model_build/robustness.py",
+        "tweets": len(held_out["test"]),
+        **{k: round(v, 5) for k, v in robustness.stressed_accuracies(
+            served, held_out["test"]["text"].tolist(),
+            held_out["test"]["label"].to_numpy()).items()}}
     (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"serving (normalise + tokenize + onnxruntime): {json.dumps(card['serving_latency'])}")
 
@@ -330,5 +358,7 @@ def _log_export(run: dict, target: Path, card: dict) -> None:
             "int8_test_accuracy_change": card["quantisation"]["test_accuracy_change"],
             "int8_manual_accuracy_change": card["quantisation"]["manual_accuracy_change"],
             "onnx_batch1_median_ms": card["quantisation"]["speed_fp32"]["batch1_median_ms"],
+            **{f"robustness_{k}": v for k, v in card["robustness"].items()
+               if isinstance(v, float)},
         })
         mlflow.set_tag("serving_model", card["serving_model"])

@@ -82,6 +82,27 @@ def test_export_checks_parity_and_serving_loads_the_artefact(trained_run):
     onnx_files = {a.path for a in client.list_artifacts(summary["run_id"], "onnx")}
     assert "onnx/model.onnx" in onnx_files
     assert json.loads((target / "model_card.json").read_text())["mlflow"]["alias"] == "champion"
+    assert {"mask_0.0", "mask_0.3", "vocabulary_2000"} <= set(card["robustness"])
+    assert card["robustness"]["mask_0.0"] == pytest.approx(
+        card["quantisation"][f"test_accuracy_{'int8' if card['quantisation']['shipped'] else 'fp32'}"],
+        abs=1e-4)
+    assert "robustness_mask_0.3" in client.get_run(summary["run_id"]).data.metrics
+
+
+def test_exporting_the_same_run_again_keeps_the_written_record(trained_run):
+    tmp_path, _ = trained_run
+    target = tmp_path / "onnx_models" / "again"
+    export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, log_to_mlflow=False)
+    card_path = target / "model_card.json"
+    card = json.loads(card_path.read_text())
+    card["decision"] = {"outcome": "shipped"}
+    card_path.write_text(json.dumps(card))
+    again = export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, log_to_mlflow=False)
+    assert again["decision"] == {"outcome": "shipped"}
+    assert json.loads(card_path.read_text())["decision"] == {"outcome": "shipped"}
+    card["mlflow"]["run_id"] = "another run"
+    card_path.write_text(json.dumps(card))
+    assert export.records_of_same_run(target, again["mlflow"]["run_id"]) == {}
 
 
 def test_export_fails_when_onnx_and_keras_disagree(trained_run):
