@@ -139,7 +139,8 @@ def read_if_present(path: Path) -> str:
 
 def test_refused_telemetry_is_kept_on_disk_in_the_configured_folder(live_host, ingestion):
     # The exporter writes a batch that ingestion refused (503) to TELEMETRY_STORAGE_DIR and resends
-    # it after its lease (60 s) on a later successful export; here: that the batch is kept there.
+    # it after its lease (60 s) on a later successful export; here: that the batch is kept there
+    # (the resend itself: test_throttled_telemetry_is_sent_again_once_ingestion_accepts).
     folder = Path(live_host.env["TELEMETRY_STORAGE_DIR"])
     # "<time>.blob", or "<time>.blob@<lease end>.lock" while the exporter holds its lease
     before = set(folder.rglob("*.blob*"))
@@ -156,6 +157,28 @@ def test_refused_telemetry_is_kept_on_disk_in_the_configured_folder(live_host, i
     finally:
         ingestion.available = True
     assert kept, f"no retry file under {folder} holds prediction {body['prediction_id']}"
+
+
+def test_throttled_telemetry_is_sent_again_once_ingestion_accepts(live_host, ingestion):
+    # Throttled (429, Retry-After: 1 s), the exporter keeps the batch on disk with a 1 s lease;
+    # the next successful export sends what is kept. The rejection must reach ingestion in the end.
+    throttled = rejection_body()
+    ingestion.retry_after, ingestion.available = 1, False
+    try:
+        assert send_feedback(live_host, throttled).status_code == 201
+        folder = Path(live_host.env["TELEMETRY_STORAGE_DIR"])
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(
+                throttled["prediction_id"] in read_if_present(b) for b in folder.rglob("*.blob*")):
+            time.sleep(0.2)
+    finally:
+        ingestion.retry_after, ingestion.available = None, True
+    time.sleep(1.5)  # the lease runs out
+    later = rejection_body()
+    assert send_feedback(live_host, later).status_code == 201
+    traces_of(ingestion, telemetry.PREDICTION_REJECTED, later["prediction_id"])
+    (trace,) = traces_of(ingestion, telemetry.PREDICTION_REJECTED, throttled["prediction_id"])
+    assert trace["properties"]["text"] == throttled["text"]
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
