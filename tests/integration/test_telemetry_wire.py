@@ -173,7 +173,7 @@ def test_throttled_telemetry_is_sent_again_once_ingestion_accepts(live_host, ing
             time.sleep(0.2)
     finally:
         ingestion.retry_after, ingestion.available = None, True
-    time.sleep(1.5)  # the lease runs out
+    time.sleep(2.0)  # the 1 s lease runs out
     later = rejection_body()
     assert send_feedback(live_host, later).status_code == 201
     traces_of(ingestion, telemetry.PREDICTION_REJECTED, later["prediction_id"])
