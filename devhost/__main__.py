@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from devhost.routes import http_routes, route_prefix
-from devhost.server import make_server
+from devhost.server import DEFAULT_MAX_CONNECTIONS, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7071")))
     parser.add_argument("--settings", type=Path, default=ROOT / "local.settings.json")
     parser.add_argument("--log-level", default=os.environ.get("DEVHOST_LOG_LEVEL", "INFO"))
+    parser.add_argument("--max-connections", type=int,
+                        default=int(os.environ.get("DEVHOST_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)),
+                        help="open connections served at once; more get a JSON 503 (default: %(default)s)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -43,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     prefix = route_prefix(ROOT / "host.json")
     routes = http_routes(function_app.app, prefix)
-    server = make_server(routes, args.host, args.port)
+    server = make_server(routes, args.host, args.port, max_connections=args.max_connections)
     base = f"http://{args.host}:{server.server_address[1]}"
     print(f"Serving {len(routes)} functions on {base}", flush=True)
     for route in routes:

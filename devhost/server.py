@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -21,6 +22,9 @@ logger = logging.getLogger("devhost")
 
 # The real host accepts up to 100 MB; the functions enforce their own, smaller limits.
 HOST_MAX_BODY_BYTES = 4 * 1024 * 1024
+# One thread per open connection: past this many, a new connection gets a JSON 503 at once
+# instead of another thread (idle keep-alive connections hold theirs for up to 30 s).
+DEFAULT_MAX_CONNECTIONS = 256
 
 
 def _error_body(code: str, message: str) -> bytes:
@@ -161,7 +165,44 @@ class _FunctionServer(ThreadingHTTPServer):
     request_queue_size = 128
     daemon_threads = True
 
+    def __init__(self, address, handler, max_connections: int = DEFAULT_MAX_CONNECTIONS):
+        super().__init__(address, handler)
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
 
-def make_server(routes: list[HttpRoute], host: str = "127.0.0.1", port: int = 7071) -> ThreadingHTTPServer:
+    def process_request(self, request, client_address) -> None:
+        if not self._slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request) -> None:
+        """Answer in the accepting thread, without reading the request: it must stay cheap."""
+        body = _error_body("too_many_connections", f"The local host already serves {self.max_connections} "
+                           "connections; retry in a moment.")
+        head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n")
+        logger.warning("refused a connection: %d already open", self.max_connections)
+        try:
+            request.settimeout(1.0)
+            request.sendall(head.encode() + body)
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+
+
+def make_server(routes: list[HttpRoute], host: str = "127.0.0.1", port: int = 7071,
+                max_connections: int = DEFAULT_MAX_CONNECTIONS) -> ThreadingHTTPServer:
     handler = type("BoundFunctionRequestHandler", (FunctionRequestHandler,), {"routes": routes})
-    return _FunctionServer((host, port), handler)
+    return _FunctionServer((host, port), handler, max_connections=max_connections)
