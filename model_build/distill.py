@@ -350,14 +350,13 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
             "decision_rule": DECISION_RULE,
         }
         if augmented is not None:
+            augmented_cache = augmented_cache_path(args.output_dir, teacher_run_id)
             distillation["augmentation"] = {
                 "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "
                           "n-gram sampling; target = teacher probability alone",
                 **augment_settings.as_params(), "rows": len(augmented[0]),
-                "teacher_scores_cache": str(augmented_cache_path(args.output_dir,
-                                                                 teacher_run_id)),
-                "teacher_scoring": scoring_timings(augmented_cache_path(args.output_dir,
-                                                                        teacher_run_id))}
+                "teacher_scores_cache": str(augmented_cache),
+                "teacher_scoring": scoring_timings(augmented_cache)}
             params.update(augment_settings.as_params(), augmented_rows=len(augmented[0]))
         params.update(teacher_run_id=teacher_run_id, teacher=teacher["name"], alpha=args.alpha,
                       transfer_set_rows=int(soft.sum()), soft_target_share=round(
