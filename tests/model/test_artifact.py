@@ -82,9 +82,9 @@ def test_fp32_and_served_graphs_agree(model, card):
     import onnxruntime as ort
 
     fp32 = ort.InferenceSession(str(ARTIFACT / "model.onnx"), providers=["CPUExecutionProvider"])
-    ids = model.tokenizer.encode(["so happy today", "my bag is lost", "meh", ""],
-                                 dtype=model.input_dtype)
-    (reference,) = fp32.run(None, {model.input_name: ids})
+    feeds = model.tokenizer.feeds(["so happy today", "my bag is lost", "meh", ""],
+                                  dtype=model.input_dtype)
+    (reference,) = fp32.run(None, feeds)
     tolerance = 0.02 if card["serving_model"] != "model.onnx" else 1e-6
     assert np.max(np.abs(reference.ravel() - model.predict_proba(
         ["so happy today", "my bag is lost", "meh", ""]))) <= tolerance

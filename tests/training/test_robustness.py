@@ -1,5 +1,5 @@
-"""The unknown-word stresses of `robustness`: only real tokens are masked, ranks decide the
-shrunken vocabulary, and the committed artefact runs through both."""
+"""The unknown-word stresses of `robustness`: words made unseen at the asked rate, made-up words
+replacing them, ranks deciding the shrunken vocabulary, and the committed artefact through all."""
 
 from __future__ import annotations
 
@@ -9,22 +9,33 @@ import numpy as np
 
 from model_build import robustness
 from predict.model import load_model_artifact
+from predict.tokenizer import UNSEEN_PREFIX, TweetTokenizer
 
 ARTEFACT = Path(__file__).resolve().parents[2] / "onnx_models" / "fasttext_lstm"
 
 
-def test_masking_spares_padding_and_follows_the_rate():
-    ids = np.tile(np.r_[np.zeros(10, np.int32), np.arange(2, 42, dtype=np.int32)], (200, 1))
-    masked = robustness.mask_ids(ids, 0.3, 1, np.random.default_rng(0))
-    assert masked.dtype == ids.dtype
-    assert (masked[:, :10] == 0).all()
-    assert 0.27 < np.mean(masked[:, 10:] == 1) < 0.33
-    assert (robustness.mask_ids(ids, 0.0, 1, np.random.default_rng(0)) == ids).all()
+def test_making_words_unseen_follows_the_rate_and_keeps_the_words():
+    rng = np.random.default_rng(0)
+    text = " ".join(f"w{i}" for i in range(40))
+    stressed = [robustness.make_unseen(text, 0.3, rng).split() for _ in range(200)]
+    marked = [t.startswith(UNSEEN_PREFIX) for tokens in stressed for t in tokens]
+    assert 0.27 < np.mean(marked) < 0.33
+    assert all(t.removeprefix(UNSEEN_PREFIX) == f"w{i}" for tokens in stressed
+               for i, t in enumerate(tokens))
+    assert robustness.make_unseen(text, 0.0, rng) == text
 
 
-def test_shrinking_the_vocabulary_keeps_only_the_most_frequent_ids():
-    ids = np.array([[0, 1, 2, 3, 4, 5]], dtype=np.int64)
-    assert robustness.shrink_vocabulary(ids, keep=2, oov_id=1).tolist() == [[0, 1, 2, 3, 1, 1]]
+def test_made_up_words_replace_the_chosen_words():
+    rng = np.random.default_rng(1)
+    stressed = robustness.make_unseen("good flight crew", 1.0, rng, madeup=True).split()
+    assert all(t.startswith(UNSEEN_PREFIX) for t in stressed)
+    assert not {t.removeprefix(UNSEEN_PREFIX) for t in stressed} & {"good", "flight", "crew"}
+
+
+def test_shrinking_the_vocabulary_keeps_only_the_most_frequent_words():
+    tokenizer = TweetTokenizer(vocabulary=("<pad>", "<oov>", "a", "b", "c", "d"))
+    assert robustness.shrink_vocabulary("a b c d zz", tokenizer, keep=2).split() == [
+        "a", "b", *(UNSEEN_PREFIX + w for w in ("c", "d", "zz"))]
 
 
 def test_the_committed_model_runs_through_every_stress():
@@ -35,4 +46,4 @@ def test_the_committed_model_runs_through_every_stress():
     result = robustness.stressed_accuracies(model, texts, labels)
     assert result["mask_0.0"] == 1.0
     assert result["vocabulary_2000"] <= 1.0 and 0.0 <= result["oov_token_share"] < 0.1
-    assert set(result) >= {"mask_0.3", "vocabulary_5000"}
+    assert set(result) >= {"mask_0.3", "madeup_0.3", "vocabulary_5000"}
