@@ -6,9 +6,10 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
-from bench import markdown, results
+from bench import markdown, previous, results
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = ROOT / "onnx_models" / "fasttext_lstm"
@@ -28,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--calls", type=int, default=2000, help="single-tweet calls (default: %(default)s)")
     parser.add_argument("--duration", type=float, default=60.0, help="HTTP load seconds (default: %(default)s)")
     parser.add_argument("--clients", type=int, default=16, help="HTTP client threads (default: %(default)s)")
+    parser.add_argument("--previous-model-dir", type=Path, default=None,
+                        help="the previously shipped artefact, measured beside the current one "
+                             "(default: taken from git, see bench/previous.py)")
     parser.add_argument("--results", type=Path, default=results.RESULTS_FILE)
     parser.add_argument("--doc", type=Path, default=markdown.DOC_FILE)
     return parser
@@ -52,15 +56,17 @@ def keras_file_of_artefact(model_dir: Path, keras_file: Path | None) -> Path | N
 def run_part(part: str, args) -> dict:
     if part == "cold-start":
         from bench import cold_start
-        return cold_start.measure(args.model_dir, args.keras_file, runs=args.runs)
+        return cold_start.measure(args.model_dir, args.keras_file, runs=args.runs,
+                                  previous_dir=args.previous_model_dir)
     if part == "latency":
         from bench import latency
-        return latency.measure(args.model_dir, calls=args.calls)
+        return latency.measure(args.model_dir, calls=args.calls,
+                               previous_dir=args.previous_model_dir)
     if part == "http":
         from bench import http_load
         return http_load.measure(args.model_dir, clients=args.clients, seconds=args.duration)
     from bench import size
-    return size.measure(args.model_dir, args.keras_file)
+    return size.measure(args.model_dir, args.keras_file, previous_dir=args.previous_model_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,9 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.part != "report":
         args.keras_file = keras_file_of_artefact(args.model_dir, args.keras_file)
     parts = PARTS if args.part == "all" else () if args.part == "report" else (args.part,)
-    for part in parts:
-        print(f"{part} …", flush=True)
-        results.save_section(part.replace("-", "_"), run_part(part, args), args.results)
+    with tempfile.TemporaryDirectory(prefix="bench-previous-") as scratch:
+        if parts and args.previous_model_dir is None:
+            args.previous_model_dir = previous.committed_artefact(Path(scratch) / "previous")
+        for part in parts:
+            print(f"{part} …", flush=True)
+            results.save_section(part.replace("-", "_"), run_part(part, args), args.results)
     doc = markdown.write(results.load(args.results), args.doc)
     print(f"results: {args.results}\ntable:   {doc}")
     return 0

@@ -62,13 +62,16 @@ def summarise(runs: list[dict]) -> dict:
     return out
 
 
-def measure(model_dir: Path, keras_file: Path | None, runs: int = 7) -> dict:
-    """Interleaved ONNX / Keras probes; the Keras side is skipped when no .keras file exists."""
+def measure(model_dir: Path, keras_file: Path | None, runs: int = 7,
+            previous_dir: Path | None = None) -> dict:
+    """Interleaved ONNX / Keras probes; the Keras side is skipped when no .keras file exists.
+    `previous_dir`: the previously shipped artefact, probed in the same rounds."""
     keras_args = None
     if keras_file is not None and keras_file.is_file():
         keras_args = ["keras", str(keras_file), str(model_dir / "tokenizer.json")]
     before = snapshot()
     probes = [("onnx", ["onnx", str(model_dir)]), ("app", ["app", str(model_dir)])]
+    probes += [("onnx_previous", ["onnx", str(previous_dir)])] if previous_dir else []
     probes += [("keras", keras_args)] if keras_args else []
     for _, args in probes:  # warm the file cache, not recorded
         run_probe(args)
@@ -82,6 +85,8 @@ def measure(model_dir: Path, keras_file: Path | None, runs: int = 7) -> dict:
     section = {"runs_each": runs, "interleaved": True, "before": before, "after": snapshot(),
                "model_dir": str(model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir),
                "onnx": summarise(results["onnx"]), "app": summarise(results["app"])}
+    if previous_dir:
+        section["onnx_previous"] = summarise(results["onnx_previous"])
     if keras_args:
         section["keras"] = summarise(results["keras"])
         section["keras_file"] = str(keras_file)

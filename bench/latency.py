@@ -24,7 +24,7 @@ VARIANTS = {"fp32": "model.onnx", "int8": "model.int8.onnx"}
 
 def load_variant(model_dir: Path, model_file: str, workdir: Path) -> SentimentModel:
     folder = workdir / model_file.replace(".", "_")
-    folder.mkdir()
+    folder.mkdir(parents=True)
     card = json.loads((model_dir / MODEL_CARD_FILE).read_text(encoding="utf-8"))
     card["serving_model"] = model_file
     (folder / MODEL_CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
@@ -82,15 +82,20 @@ def measure_variant(model: SentimentModel, calls: int, warmup: int, batch_size: 
 
 
 def measure(model_dir: Path, calls: int = 2000, warmup: int = 200, batch_size: int = 64,
-            min_seconds: float = 3.0) -> dict:
+            min_seconds: float = 3.0, previous_dir: Path | None = None) -> dict:
     section = {"calls": calls, "warmup_calls": warmup, "batch_size": batch_size, "threads": 1,
                "before": snapshot(), "variants": {}}
+    variants = [(name, model_dir, f) for name, f in VARIANTS.items()]
+    if previous_dir is not None:
+        previous_card = json.loads((previous_dir / MODEL_CARD_FILE).read_text(encoding="utf-8"))
+        name = f"{previous_card['name']}@{previous_card['version']} (previous) int8"
+        variants.append((name, previous_dir, VARIANTS["int8"]))
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as workdir:
-        for name, model_file in VARIANTS.items():
+        for name, model_dir, model_file in variants:
             if not (model_dir / model_file).is_file():
                 section["variants"][name] = None
                 continue
-            model = load_variant(model_dir, model_file, Path(workdir))
+            model = load_variant(model_dir, model_file, Path(workdir) / name.replace(" ", "_"))
             result = measure_variant(model, calls, warmup, batch_size, min_seconds)
             result["file_mb"] = round((model_dir / model_file).stat().st_size / 1e6, 2)
             section["variants"][name] = result

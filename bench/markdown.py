@@ -26,10 +26,12 @@ def _cold_start(section: dict) -> list[str]:
             f"measured {_load(section)}.", "",
             "| path | to first prediction, median (min–max) | interpreter | imports | load model | first prediction |",
             "| --- | --- | --- | --- | --- | --- |"]
+    previous = section.get("onnx_previous") or {}
     names = {"onnx": f"deployed model path: onnxruntime + `predict/` ({section['onnx']['model_file']})",
+             "onnx_previous": f"the same path with the previous model ({previous.get('model_file')})",
              "app": "whole function app: `import function_app`, health loads the model, one predict request",
              "keras": "TensorFlow/Keras (`keras.saving.load_model`, model.keras)"}
-    for key in ("onnx", "app", "keras"):
+    for key in ("onnx", "onnx_previous", "app", "keras"):
         s = section.get(key)
         if not s:
             continue
@@ -99,8 +101,9 @@ def _size(section: dict) -> list[str]:
             f"| runtime: `pip install --target` of requirements.txt | **{runtime['mb_without_pycache']} MB** ({runtime['mb']}) | {largest} |",
             f"| training stack: {training['what']} | **{training['mb_without_pycache']} MB** ({training['mb']}) | {t_largest} |",
             f"| TensorFlow + Keras alone | {training['tensorflow_and_keras_mb']} MB | |",
-            f"| model artefact `{section['model_artifact']['folder']}` | {section['model_artifact']['mb']} MB | "
-            + ", ".join(f"{k} {v}" for k, v in section["model_artifact"]["files"].items()) + " |"]
+            *(f"| model artefact `{section[key]['folder']}` | {section[key]['mb']} MB | "
+              + ", ".join(f"{k} {v}" for k, v in section[key]["files"].items()) + " |"
+              for key in ("model_artifact", "previous_model_artifact") if key in section)]
     if "keras_model_mb" in section:
         rows.append(f"| the same model as model.keras | {section['keras_model_mb']} MB | |")
     rows += ["", f"The training environment is {section['training_over_runtime_ratio']}× the runtime "

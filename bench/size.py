@@ -8,6 +8,7 @@ bytes on disk of the files, with and without `__pycache__`, in MB (10^6 bytes).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,7 +60,14 @@ def training_site_packages() -> Path:
     return Path(sysconfig.get_paths()["purelib"])
 
 
-def measure(model_dir: Path, keras_file: Path | None) -> dict:
+def artefact_entry(model_dir: Path) -> dict:
+    folder = model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir
+    return {"folder": str(folder), **folder_mb(model_dir),
+            "files": {p.name: round(p.stat().st_size / 1e6, 2)
+                      for p in sorted(model_dir.iterdir()) if p.is_file()}}
+
+
+def measure(model_dir: Path, keras_file: Path | None, previous_dir: Path | None = None) -> dict:
     section = {"before": snapshot()}
     with tempfile.TemporaryDirectory(prefix="bench-size-") as workdir:
         target = Path(workdir) / "site-packages"
@@ -73,10 +81,11 @@ def measure(model_dir: Path, keras_file: Path | None) -> dict:
         folder_mb(site / name)["mb_without_pycache"] for name in ("tensorflow", "keras") if (site / name).is_dir()), 1)
     section["training_over_runtime_ratio"] = round(
         section["training"]["mb_without_pycache"] / section["runtime"]["mb_without_pycache"], 1)
-    folder = model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir
-    section["model_artifact"] = {"folder": str(folder), **folder_mb(model_dir),
-                                 "files": {p.name: round(p.stat().st_size / 1e6, 2)
-                                           for p in sorted(model_dir.iterdir()) if p.is_file()}}
+    section["model_artifact"] = artefact_entry(model_dir)
+    if previous_dir is not None:
+        card = json.loads((previous_dir / "model_card.json").read_text(encoding="utf-8"))
+        section["previous_model_artifact"] = {
+            **artefact_entry(previous_dir), "folder": f"{card['name']}@{card['version']} (previous)"}
     if keras_file is not None and keras_file.is_file():
         section["keras_model_mb"] = round(keras_file.stat().st_size / 1e6, 2)
     section["after"] = snapshot()

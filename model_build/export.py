@@ -193,8 +193,8 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
     """Build `target` from a `train` output folder; return the model card."""
     import keras
 
-    from predict.model import load_model_artifact
     from model_build.lstm import word_embedding_class
+    from predict.model import load_model_artifact
     from predict.normalize import NORMALIZATION_VERSION, normalize_tweet
     from predict.tokenizer import TweetTokenizer
 
@@ -221,7 +221,8 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
     int8_path = quantize_int8(fp32_path, staging / "model.int8.onnx")
     int8 = onnx_session(int8_path)
     quantisation = _compare_int8(fp32, int8, ids, held_out, fp32_path, int8_path,
-                                 tokenizer, normalized["test"])
+                                 tokenizer, normalized["test"],
+                                 threshold=float(run["metrics"].get("threshold", 0.5)))
     shipped = quantisation["test_accuracy_change"] > -max_int8_loss
     quantisation["shipped"] = shipped
     quantisation["rule"] = f"ship int8 only if it loses < {max_int8_loss * 100:.1f} accuracy " \
@@ -305,14 +306,16 @@ def _time_serving(served, texts: list[str], repeats: int = 300) -> dict:
 
 
 def _compare_int8(fp32, int8, ids, held_out, fp32_path: Path, int8_path: Path, tokenizer,
-                  normalized_test: list[str]) -> dict:
+                  normalized_test: list[str], threshold: float) -> dict:
+    """Accuracies at the operating threshold (what serving answers), fp32 against int8."""
     result = {"fp32_size_mb": round(fp32_path.stat().st_size / 1e6, 3),
               "int8_size_mb": round(int8_path.stat().st_size / 1e6, 3)}
     for split in ("test", "manual"):
         labels = held_out[split]["label"].to_numpy()
-        fp32_acc = evaluation.binary_metrics(labels, onnx_predict(fp32, ids[split]))["accuracy"]
+        fp32_acc = evaluation.binary_metrics(labels, onnx_predict(fp32, ids[split]),
+                                             threshold)["accuracy"]
         int8_probs = onnx_predict(int8, ids[split])
-        int8_acc = evaluation.binary_metrics(labels, int8_probs)["accuracy"]
+        int8_acc = evaluation.binary_metrics(labels, int8_probs, threshold)["accuracy"]
         result[f"{split}_accuracy_fp32"] = round(fp32_acc, 5)
         result[f"{split}_accuracy_int8"] = round(int8_acc, 5)
         result[f"{split}_accuracy_change"] = round(int8_acc - fp32_acc, 5)

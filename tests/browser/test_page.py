@@ -36,6 +36,9 @@ def assert_result_shown(page: Page, prediction: dict) -> None:
     assert abs(shown - prediction["probability"] * 100) <= 0.6, percent
     bar_width = page.locator("#meter-fill").evaluate("e => e.style.width")
     assert abs(float(bar_width.rstrip("%")) - prediction["probability"] * 100) < 0.01
+    # the marker shows the model's own threshold, which the API reports
+    marker = page.locator("#meter-threshold").evaluate("e => e.style.left")
+    assert abs(float(marker.rstrip("%")) - prediction["threshold"] * 100) < 0.01
 
 
 def test_page_loads_with_no_console_errors_and_the_limit_from_health(live_host, desktop):

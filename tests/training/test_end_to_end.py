@@ -29,8 +29,10 @@ def _train_args(tmp_path, data_dir, family, *extra):
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory, data_dir):
     tmp_path = tmp_path_factory.mktemp("e2e")
+    # the shipped recipe in miniature: n-gram vectors served in the graph, lexicon, unseen copies
     args = _train_args(tmp_path, data_dir, "fasttext-lstm", "--units", "8", "--fasttext-dim", "16",
-                       "--fasttext-epochs", "1")
+                       "--fasttext-epochs", "1", "--subword-buckets", "500", "--lexicon",
+                       "--unseen-copies", "1")
     summary = args.handler(args)
     return tmp_path, summary
 
@@ -72,8 +74,16 @@ def test_export_checks_parity_and_serving_loads_the_artefact(trained_run):
     model = load_model_artifact(target)
     assert model.version == "tiny@1"
     assert model.card["normalization_version"] == NORMALIZATION_VERSION
-    (model_input,) = model.session.get_inputs()
-    assert (model_input.name, model_input.shape[1]) == ("token_ids", model.tokenizer.max_length)
+    token_input, subword_input = model.session.get_inputs()
+    assert (token_input.name, token_input.shape[1]) == ("token_ids", model.tokenizer.max_length)
+    assert subword_input.name == "subword_ids" and len(subword_input.shape) == 2
+    assert model.tokenizer.subwords is not None and model.tokenizer.subwords.buckets == 500
+    assert 0.3 <= model.threshold <= 0.7 and model.card["calibration"]["test"]["ece"] >= 0
+    # an unseen word reaches the graph as its own id past the vocabulary, with its n-grams
+    feeds = model.tokenizer.feeds(["flightzz crewzz"])
+    assert feeds["token_ids"][0, -2:].tolist() == [len(model.tokenizer.vocabulary),
+                                                   len(model.tokenizer.vocabulary) + 1]
+    assert feeds["subword_ids"].shape[0] == 2 and (feeds["subword_ids"] > 0).any()
     assert model.session.get_outputs()[0].name == "probability"
     probabilities = model.predict_proba(["I love it :)", "worst day ever", ""])
     assert probabilities.shape == (3,) and np.all((probabilities >= 0) & (probabilities <= 1))
@@ -82,7 +92,7 @@ def test_export_checks_parity_and_serving_loads_the_artefact(trained_run):
     onnx_files = {a.path for a in client.list_artifacts(summary["run_id"], "onnx")}
     assert "onnx/model.onnx" in onnx_files
     assert json.loads((target / "model_card.json").read_text())["mlflow"]["alias"] == "champion"
-    assert {"mask_0.0", "mask_0.3", "vocabulary_2000"} <= set(card["robustness"])
+    assert {"mask_0.0", "mask_0.3", "madeup_0.3", "vocabulary_2000"} <= set(card["robustness"])
     assert card["robustness"]["mask_0.0"] == pytest.approx(
         card["quantisation"][f"test_accuracy_{'int8' if card['quantisation']['shipped'] else 'fp32'}"],
         abs=1e-4)

@@ -22,6 +22,7 @@
     label: document.getElementById("result-label"),
     sentence: document.getElementById("result-sentence"),
     meterFill: document.getElementById("meter-fill"),
+    meterThreshold: document.getElementById("meter-threshold"),
     probability: document.getElementById("result-probability"),
     feedbackAsk: document.getElementById("feedback-ask"),
     feedbackButtons: [document.getElementById("feedback-yes"), document.getElementById("feedback-no")],
@@ -207,6 +208,10 @@
     el.sentence.textContent = "The model thinks this tweet sounds " + name.toLowerCase() + ".";
     el.meterFill.className = "meter-fill " + (positive ? "meter-positive" : "meter-negative");
     el.meterFill.style.width = Math.max(0, Math.min(100, prediction.probability * 100)) + "%";
+    // The marker sits at the model's operating threshold (chosen on validation data), not at 50%.
+    if (typeof prediction.threshold === "number") {
+      el.meterThreshold.style.left = Math.max(0, Math.min(100, prediction.threshold * 100)) + "%";
+    }
     el.probability.textContent = "Probability that it is positive: " + percent;
     if (prediction.model_version) el.modelVersion.textContent = prediction.model_version;
 
