@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "model_build.distill",
     "model_build.feedback_export",
     "model_build.robustness",
+    "model_build.assess",
+    "model_build.report",
 )
 
 

@@ -331,10 +331,16 @@ def _model_card(run: dict, name: str, version: str, opset: int, tokenizer, norma
     metrics = run["metrics"]
     params = run["params"]
     data = run["data"]
-    architecture = (f"Embedding({len(tokenizer.vocabulary)} x {params['embedding_dim']}, "
-                    f"{'trainable' if params['trainable_embeddings'] else 'frozen'}, "
-                    f"initialised from {params['vectors']}) → SpatialDropout1D("
-                    f"{params['spatial_dropout']}) → "
+    embedding = (f"Embedding({len(tokenizer.vocabulary)} x {params['embedding_dim']}, "
+                 f"{'trainable' if params['trainable_embeddings'] else 'frozen'}, "
+                 f"initialised from {params['vectors']})")
+    if tokenizer.subwords is not None:
+        embedding = (f"[{embedding}; an unseen word: mean of its FastText n-gram vectors "
+                     f"({tokenizer.subwords.buckets} buckets, frozen) → Dense({params['embedding_dim']}, "
+                     "no bias, trainable)"
+                     + ("; + 1 frozen channel: VADER valence / 4]" if params.get("lexicon") in
+                        (True, "True") else "]"))
+    architecture = (f"{embedding} → SpatialDropout1D({params['spatial_dropout']}) → "
                     f"{'Bidirectional(LSTM' if params['bidirectional'] else 'LSTM'}"
                     f"({params['units']}){')' if params['bidirectional'] else ''} → Dropout("
                     f"{params['dropout']}) → Dense(1, sigmoid)")
@@ -348,6 +354,11 @@ def _model_card(run: dict, name: str, version: str, opset: int, tokenizer, norma
         "input": {"name": INPUT_NAME, "dtype": "int32", "shape": ["batch", tokenizer.max_length],
                   "padding": tokenizer.padding, "pad_id": tokenizer.pad_id,
                   "oov_id": tokenizer.oov_id},
+        **({"subword_input": {
+            "name": SUBWORD_IDS, "dtype": "int32", "shape": ["unseen words in the batch", "n-grams"],
+            "meaning": "row r: the FastText n-gram bucket ids (1-based, 0 pads) of the batch's "
+                       "r-th distinct unseen word, whose token id is vocabulary_size + r",
+            **tokenizer.subwords.to_json()}} if tokenizer.subwords is not None else {}),
         "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["batch", 1],
                    "meaning": "P(positive)"},
         "threshold": round(float(metrics.get("threshold", 0.5)), 3),

@@ -75,6 +75,41 @@ def predict_normalized(model, normalized: list[str], batch_size: int = 1024) -> 
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
+def with_pseudo_words(normalized: list[str], tokenizer, share: float, seed: int = 7) -> list[str]:
+    """Each word replaced, with probability `share` (and at least one per tweet), by a
+    pseudo-word the tokenizer does not know."""
+    rng = np.random.default_rng(seed)
+
+    def unknown_word() -> str:
+        while True:
+            word = pseudo_word(rng)
+            if not tokenizer.is_known(word):
+                return word
+
+    out = []
+    for text in normalized:
+        tokens = text.split()
+        if tokens:
+            hits = rng.random(len(tokens)) < share
+            hits[rng.integers(len(tokens))] = True
+            tokens = [unknown_word() if h else t for t, h in zip(tokens, hits, strict=True)]
+        out.append(" ".join(tokens))
+    return out
+
+
+def unknown_word_shift(model, normalized: list[str], share: float = 0.2, seed: int = 7) -> dict:
+    """How P(positive) moves when words become pseudo-words: the mean shift, and the share of
+    the moved predictions (|shift| > 0.001) that went up. No sentiment in unknown words means a
+    mean near 0 and about half upward."""
+    shift = (predict_normalized(model, with_pseudo_words(normalized, model.tokenizer, share, seed))
+             - predict_normalized(model, normalized))
+    moved = shift[np.abs(shift) > 1e-3]
+    return {"replaced_share": share, "tweets": len(normalized),
+            "mean_shift": float(shift.mean()), "mean_abs_shift": float(np.abs(shift).mean()),
+            "moved": int(len(moved)),
+            "up_share": float(np.mean(moved > 0)) if len(moved) else 0.5}
+
+
 def stressed_accuracies(model, texts: list[str], labels: np.ndarray, seed: int = 42) -> dict:
     from predict.normalize import normalize_tweet
 

@@ -9,11 +9,10 @@ P(positive) must be near zero and the shifts must not share one sign. fasttext_l
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from model_build.data import DEFAULT_DATA_DIR, build_splits
-from model_build.robustness import predict_normalized, pseudo_word
+from model_build.robustness import unknown_word_shift, with_pseudo_words
 from predict.model import load_model_artifact
 from predict.normalize import normalize_tweet
 from service.settings import get_settings
@@ -33,39 +32,16 @@ def test_tweets() -> list[str]:
     return [normalize_tweet(t) for t in build_splits(DEFAULT_DATA_DIR).test["text"]]
 
 
-def with_pseudo_words(texts: list[str], tokenizer, seed: int = 7) -> list[str]:
-    rng = np.random.default_rng(seed)
-
-    def unknown_word() -> str:
-        while True:
-            word = pseudo_word(rng)
-            if not tokenizer.is_known(word):
-                return word
-
-    out = []
-    for text in texts:
-        tokens = text.split()
-        if tokens:
-            hits = rng.random(len(tokens)) < REPLACED_SHARE
-            hits[rng.integers(len(tokens))] = True  # at least one word per tweet
-            tokens = [unknown_word() if h else t for t, h in zip(tokens, hits, strict=True)]
-        out.append(" ".join(tokens))
-    return out
-
-
 def test_pseudo_words_are_unknown_to_the_model(model, test_tweets):
-    altered = with_pseudo_words(test_tweets[:200], model.tokenizer)
+    altered = with_pseudo_words(test_tweets[:200], model.tokenizer, REPLACED_SHARE)
     new_words = {w for a, t in zip(altered, test_tweets[:200], strict=True)
                  for w in set(a.split()) - set(t.split())}
     assert new_words and not any(model.tokenizer.is_known(w) for w in new_words)
 
 
 def test_unknown_words_shift_predictions_neither_way(model, test_tweets):
-    before = predict_normalized(model, test_tweets)
-    after = predict_normalized(model, with_pseudo_words(test_tweets, model.tokenizer))
-    shift = after - before
-    moved = shift[np.abs(shift) > 1e-3]
-    up_share = float(np.mean(moved > 0))
-    print(f"mean shift {shift.mean():+.4f}; of {len(moved)} moved, {up_share:.1%} upward")
-    assert abs(float(shift.mean())) <= MAX_MEAN_SHIFT
-    assert 1 - MAX_ONE_SIGN_SHARE <= up_share <= MAX_ONE_SIGN_SHARE
+    result = unknown_word_shift(model, test_tweets, REPLACED_SHARE)
+    print(f"mean shift {result['mean_shift']:+.4f}; of {result['moved']} moved, "
+          f"{result['up_share']:.1%} upward")
+    assert abs(result["mean_shift"]) <= MAX_MEAN_SHIFT
+    assert 1 - MAX_ONE_SIGN_SHARE <= result["up_share"] <= MAX_ONE_SIGN_SHARE

@@ -1,0 +1,55 @@
+"""The README's API examples are what the served model answers: the fields it shows, and the
+probabilities to the precision it prints (one thread and the same batch, so the int8 graph is
+deterministic). A new model that is not written back into the README fails here."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from predict.model import load_model_artifact
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+ARTIFACT = Path(__file__).resolve().parents[2] / "onnx_models" / "fasttext_lstm"
+
+
+@pytest.fixture(scope="module")
+def api_block() -> str:
+    text = README.read_text(encoding="utf-8")
+    return text.split("## The API", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model_artifact(ARTIFACT)
+
+
+def printed(pattern: str, block: str) -> list[str]:
+    return re.findall(pattern, block)
+
+
+def test_single_prediction_example_is_what_the_model_answers(api_block, model):
+    body = json.loads(re.search(r"-d '(\{\"text\": .*?\})'", api_block).group(1))
+    shown = float(printed(r'"probability": ([0-9.]+)', api_block)[0])
+    probability = float(model.predict_proba([body["text"]])[0])
+    assert shown == round(probability, 6)
+    assert f'"threshold": {model.threshold}' in api_block
+    expected = "negative" if probability < model.threshold else "positive"
+    assert f'"sentiment": "{expected}"' in api_block.split("-d '{\"texts\"")[0]
+
+
+def test_batch_example_is_what_the_model_answers(api_block, model):
+    body = json.loads(re.search(r"-d '(\{\"texts\": .*?\})'", api_block).group(1))
+    batch_part = api_block.split("-d '{\"texts\"", 1)[1].split("feedback", 1)[0]
+    shown = [float(p) for p in printed(r'"probability": ([0-9.]+)', batch_part)]
+    assert shown == [round(float(p), 6) for p in model.predict_proba(body["texts"])]
+
+
+def test_every_example_names_the_served_version_and_threshold(api_block, model):
+    versions = set(printed(r'"model_version": "([^"]+)"', api_block))
+    assert versions == {model.version}
+    thresholds = {float(t) for t in printed(r'"threshold": ([0-9.]+)', api_block)}
+    assert thresholds == {model.threshold}
