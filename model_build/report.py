@@ -2,8 +2,8 @@
 
     python -m model_build report            # rewrites the generated block and docs/img/reliability.png
 
-One source: `onnx_models/fasttext_lstm/model_card.json` (what `export` measured, and the decision
-block with the `assess` results of the candidate and the model it replaced). Only the block between
+One source: `onnx_models/fasttext_lstm/model_card.json` (what `export` measured, and the
+`assessment` block: `assess` results of the deployed model and the latest candidate, side by side). Only the block between
 BEGIN and END is rewritten; tests/unit/test_model_report.py fails when it is stale.
 """
 
@@ -85,9 +85,10 @@ def render(card: dict) -> str:
              f"accuracy by {100 * q['test_accuracy_change']:+.2f} pts and manual by "
              f"{100 * q['manual_accuracy_change']:+.2f} pts, so "
              f"{'int8 is' if q.get('shipped') else 'fp32 is'} served.", ""]
-    assessment = card.get("decision", {}).get("assessment")
+    assessment = card.get("assessment", {}).get("models")
     if assessment:
-        lines += ["Side by side, as served, measured in one run by `python -m model_build assess` "
+        lines += [f"{card['assessment']['what']}", "",
+                  "Side by side, as served, measured in one run by `python -m model_build assess` "
                   "(unknown words: a fifth of each test tweet's words replaced by made-up "
                   "pseudo-words; 30% unseen: words treated as never seen in training, a format-1 "
                   "model reads `<oov>`, a model with n-grams still reads the spelling):", "",

@@ -1,25 +1,46 @@
 """A word the model has never seen must not push a tweet either way.
 
-Over the held-out test split (9,000 tweets of 2009), a fifth of the words of every tweet are
-replaced by made-up pseudo-words that no vocabulary holds ("brovatek"). Removing information may
-move a prediction, but unknown words must not carry a sentiment of their own: the mean shift in
-P(positive) must be near zero and the shifts must not share one sign. fasttext_lstm@4 failed this
-(its `<oov>` token had learned to mean "positive": mean shift +0.133, 79% of shifts upward).
+Two measures over the held-out test split (9,000 tweets of 2009), with made-up pseudo-words that
+no vocabulary holds ("brovatek"):
+- replaced: a fifth of each tweet's words become pseudo-words. The mean shift in P(positive) must
+  be near zero and the shifts must not share one sign. This measure also removes information
+  (deleting the same words, with no unknown word at all, shifts fasttext_lstm@5's candidate by
+  +0.029), so it is the stricter of the two.
+- inserted: a pseudo-word after a fifth of the words, nothing removed. Added after the @5
+  candidate was assessed (docs/model.md), so it has never decided a release yet.
+
+fasttext_lstm@4 fails both: its `<oov>` token learned to mean "positive" (replaced: mean shift
++0.133, 79% of shifts upward; inserted: +0.063, 91% upward). The tests are strict expected
+failures for @4, so a model that passes them, or a wrongly kept mark, is noticed.
 """
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 
 from model_build.data import DEFAULT_DATA_DIR, build_splits
-from model_build.robustness import unknown_word_shift, with_pseudo_words
-from predict.model import load_model_artifact
+from model_build.robustness import predict_normalized, pseudo_word, unknown_word_shift, with_pseudo_words
+from predict.model import MODEL_CARD_FILE, load_model_artifact
 from predict.normalize import normalize_tweet
 from service.settings import get_settings
 
 REPLACED_SHARE = 0.2
 MAX_MEAN_SHIFT = 0.01
 MAX_ONE_SIGN_SHARE = 0.6  # of the shifts larger than 0.001
+# Shipped before the unknown-word work (issue: tweets after 2009); they fail by design.
+KNOWN_TO_FAIL = {"fasttext_lstm@4"}
+
+
+def served_version() -> str:
+    card = json.loads((get_settings().model_dir / MODEL_CARD_FILE).read_text(encoding="utf-8"))
+    return f"{card['name']}@{card['version']}"
+
+
+known_failure = pytest.mark.xfail(served_version() in KNOWN_TO_FAIL, strict=True,
+                                  reason="fasttext_lstm@4's <oov> token leans positive")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +53,20 @@ def test_tweets() -> list[str]:
     return [normalize_tweet(t) for t in build_splits(DEFAULT_DATA_DIR).test["text"]]
 
 
+def with_inserted_pseudo_words(texts: list[str], tokenizer, seed: int = 11) -> list[str]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for text in texts:
+        tokens = []
+        for token in text.split():
+            tokens.append(token)
+            if rng.random() < REPLACED_SHARE:
+                word = pseudo_word(rng)
+                tokens.append(word if not tokenizer.is_known(word) else "")
+        out.append(" ".join(t for t in tokens if t))
+    return out
+
+
 def test_pseudo_words_are_unknown_to_the_model(model, test_tweets):
     altered = with_pseudo_words(test_tweets[:200], model.tokenizer, REPLACED_SHARE)
     new_words = {w for a, t in zip(altered, test_tweets[:200], strict=True)
@@ -39,9 +74,21 @@ def test_pseudo_words_are_unknown_to_the_model(model, test_tweets):
     assert new_words and not any(model.tokenizer.is_known(w) for w in new_words)
 
 
-def test_unknown_words_shift_predictions_neither_way(model, test_tweets):
+@known_failure
+def test_replacing_words_by_unknown_ones_shifts_predictions_neither_way(model, test_tweets):
     result = unknown_word_shift(model, test_tweets, REPLACED_SHARE)
     print(f"mean shift {result['mean_shift']:+.4f}; of {result['moved']} moved, "
           f"{result['up_share']:.1%} upward")
     assert abs(result["mean_shift"]) <= MAX_MEAN_SHIFT
     assert 1 - MAX_ONE_SIGN_SHARE <= result["up_share"] <= MAX_ONE_SIGN_SHARE
+
+
+@known_failure
+def test_inserting_unknown_words_shifts_predictions_neither_way(model, test_tweets):
+    shift = (predict_normalized(model, with_inserted_pseudo_words(test_tweets, model.tokenizer))
+             - predict_normalized(model, test_tweets))
+    moved = shift[np.abs(shift) > 1e-3]
+    up_share = float(np.mean(moved > 0))
+    print(f"mean shift {shift.mean():+.4f}; of {len(moved)} moved, {up_share:.1%} upward")
+    assert abs(float(shift.mean())) <= MAX_MEAN_SHIFT
+    assert 1 - MAX_ONE_SIGN_SHARE <= up_share <= MAX_ONE_SIGN_SHARE
