@@ -6,6 +6,7 @@ A few hundred tweets, one epoch, tiny FastText vectors: it checks the plumbing, 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import mlflow
 import numpy as np
@@ -133,3 +134,25 @@ def test_simple_baseline_trains_and_compare_tabulates_both_runs(trained_run, dat
     table = compare.compare_runs(summary["tracking_uri"], tmp_path / "comparison.png")
     assert "TF-IDF + logistic regression" in table and "FastText" in table
     assert (tmp_path / "comparison.png").stat().st_size > 0
+
+
+def test_assess_and_robustness_compare_two_artefacts_in_one_run(trained_run, data_dir):
+    tmp_path, _ = trained_run
+    target = tmp_path / "onnx_models" / "tiny"
+    if not target.is_dir():
+        export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, name="tiny",
+                               log_to_mlflow=False)
+    committed = Path(__file__).resolve().parents[2] / "onnx_models" / "fasttext_lstm"
+    output = tmp_path / "assess.json"
+    args = cli.build_parser().parse_args([
+        "assess", str(committed), str(target), "--data-dir", str(data_dir), "--test-rows", "1000",
+        "--validation-rows", "300", "--output", str(output)])
+    assert args.handler(args) == 0
+    table = json.loads(output.read_text())
+    (first, shipped), (second, tiny) = table.items()
+    assert second == "tiny@1" and first.startswith("fasttext_lstm@")
+    for row in (shipped, tiny):
+        assert row["manual"]["tweets"] == 359 and 0 <= row["test"]["balanced_accuracy"] <= 1
+        assert {"mean_shift", "up_share"} <= set(row["unknown_words"])
+        assert row["sarcasm"]["complaints"] == 40 and row["modern_words"]["each"] == 10
+    assert {f"only_{first}_right", f"only_{second}_right"} <= set(tiny["manual_disagreement_with"])
