@@ -77,15 +77,8 @@ def save_reliability_plot(curves: dict[str, dict], title: str, path: Path) -> Pa
         x = [row["mean_predicted"] for row in result["table"]]
         y = [row["observed_positive"] for row in result["table"]]
         axes.plot(x, y, marker="o", markersize=3, label=f"{split} (ECE {result['ece']:.3f})")
-    axes.plot([0, 1], [0, 1], color="grey", linestyle=":")
-    axes.set_xlabel("mean predicted P(positive)")
-    axes.set_ylabel("observed positive share")
-    axes.set_title(title, fontsize=9)
-    axes.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return _save_with_diagonal(figure, axes, "mean predicted P(positive)",
+                               "observed positive share", title, path)
 
 
 def inference_ms_per_tweet(score: Scorer, texts: Sequence[str], batch_size: int = 64) -> float:
@@ -134,9 +127,17 @@ def save_roc_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str
         fpr, tpr, _ = roc_curve(labels, np.ravel(probabilities))
         auc = roc_auc_score(labels, np.ravel(probabilities))
         axes.plot(fpr, tpr, label=f"{split} (AUC {auc:.3f})")
+    return _save_with_diagonal(figure, axes, "false positive rate", "true positive rate", title,
+                               path)
+
+
+def _save_with_diagonal(figure, axes, xlabel: str, ylabel: str, title: str, path: Path) -> Path:
+    """The dotted y = x reference, labels, legend; saved and closed."""
+    import matplotlib.pyplot as plt
+
     axes.plot([0, 1], [0, 1], color="grey", linestyle=":")
-    axes.set_xlabel("false positive rate")
-    axes.set_ylabel("true positive rate")
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
     axes.set_title(title, fontsize=9)
     axes.legend(fontsize=8)
     figure.tight_layout()
