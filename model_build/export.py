@@ -172,7 +172,8 @@ def library_versions() -> dict[str, str]:
 
 # Written after export by people or other commands (`distill --annotate-card`, the decision
 # record): exporting the same run again keeps them instead of silently dropping them.
-RECORD_KEYS = ("description", "distillation", "decision_rule", "decision", "normalization_history")
+RECORD_KEYS = ("description", "distillation", "decision_rule", "decision", "normalization_history",
+               "assessment", "candidates_not_shipped")
 
 
 def records_of_same_run(target: Path, run_id: str) -> dict:
