@@ -145,7 +145,6 @@ def build_lstm(matrix: np.ndarray, settings: LstmSettings, ngram_table: np.ndarr
     if ngram_table is None:
         embedding = layers.Embedding(vocabulary_size, dim,
                                      trainable=settings.trainable_embeddings, name="embedding")
-        weights = [matrix]
     else:
         embedding = word_embedding_class()(
             vocabulary_size, dim, buckets=len(ngram_table), unseen_rows=len(unseen_means),
@@ -153,8 +152,9 @@ def build_lstm(matrix: np.ndarray, settings: LstmSettings, ngram_table: np.ndarr
             name="embedding")
     probability = _head(settings)(embedding(token_ids))
     model = keras.Model(token_ids, probability, name="tweet_sentiment_lstm")
+    # weights are set once the layers are built, i.e. after the model exists
     if ngram_table is None:
-        embedding.set_weights(weights)
+        embedding.set_weights([matrix])
     else:
         embedding.words.assign(matrix)
         embedding.ngrams.assign(np.concatenate([np.zeros((1, dim), np.float32), ngram_table]))
