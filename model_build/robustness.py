@@ -78,6 +78,14 @@ def predict_normalized(model, normalized: list[str], batch_size: int = 1024) -> 
 def with_pseudo_words(normalized: list[str], tokenizer, share: float, seed: int = 7) -> list[str]:
     """Each word replaced, with probability `share` (and at least one per tweet), by a
     pseudo-word the tokenizer does not know."""
+    return replaced_and_deleted(normalized, tokenizer, share, seed)[0]
+
+
+def replaced_and_deleted(normalized: list[str], tokenizer, share: float,
+                         seed: int = 7) -> tuple[list[str], list[str]]:
+    """The same words of each tweet (probability `share`, at least one) replaced by unknown
+    pseudo-words, and deleted: the pair separates what an unknown word adds from what losing
+    the word takes away."""
     rng = np.random.default_rng(seed)
 
     def unknown_word() -> str:
@@ -86,28 +94,39 @@ def with_pseudo_words(normalized: list[str], tokenizer, share: float, seed: int 
             if not tokenizer.is_known(word):
                 return word
 
-    out = []
+    replaced, deleted = [], []
     for text in normalized:
         tokens = text.split()
+        hits = np.zeros(0, dtype=bool)
         if tokens:
             hits = rng.random(len(tokens)) < share
             hits[rng.integers(len(tokens))] = True
-            tokens = [unknown_word() if h else t for t, h in zip(tokens, hits, strict=True)]
-        out.append(" ".join(tokens))
-    return out
+        replaced.append(" ".join(unknown_word() if h else t
+                                 for t, h in zip(tokens, hits, strict=True)))
+        deleted.append(" ".join(t for t, h in zip(tokens, hits, strict=True) if not h))
+    return replaced, deleted
+
+
+def _shift_summary(shift: np.ndarray) -> dict:
+    moved = shift[np.abs(shift) > 1e-3]
+    return {"mean_shift": float(shift.mean()), "mean_abs_shift": float(np.abs(shift).mean()),
+            "moved": int(len(moved)),
+            "up_share": float(np.mean(moved > 0)) if len(moved) else 0.5}
 
 
 def unknown_word_shift(model, normalized: list[str], share: float = 0.2, seed: int = 7) -> dict:
     """How P(positive) moves when words become pseudo-words: the mean shift, and the share of
-    the moved predictions (|shift| > 0.001) that went up. No sentiment in unknown words means a
-    mean near 0 and about half upward."""
-    shift = (predict_normalized(model, with_pseudo_words(normalized, model.tokenizer, share, seed))
-             - predict_normalized(model, normalized))
-    moved = shift[np.abs(shift) > 1e-3]
+    the moved predictions (|shift| > 0.001) that went up, against the intact tweets and against
+    the same tweets with those words deleted (`vs_deleted`: what the unknown words themselves
+    add). No sentiment in unknown words means a mean near 0 and about half upward."""
+    replaced, deleted = replaced_and_deleted(normalized, model.tokenizer, share, seed)
+    p_intact = predict_normalized(model, normalized)
+    p_replaced = predict_normalized(model, replaced)
+    p_deleted = predict_normalized(model, deleted)
     return {"replaced_share": share, "tweets": len(normalized),
-            "mean_shift": float(shift.mean()), "mean_abs_shift": float(np.abs(shift).mean()),
-            "moved": int(len(moved)),
-            "up_share": float(np.mean(moved > 0)) if len(moved) else 0.5}
+            **_shift_summary(p_replaced - p_intact),
+            "deleted": _shift_summary(p_deleted - p_intact),
+            "vs_deleted": _shift_summary(p_replaced - p_deleted)}
 
 
 def stressed_accuracies(model, texts: list[str], labels: np.ndarray, seed: int = 42) -> dict:

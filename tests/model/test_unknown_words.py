@@ -2,16 +2,18 @@
 
 Two measures over the held-out test split (9,000 tweets of 2009), with made-up pseudo-words that
 no vocabulary holds ("brovatek"):
-- replaced: a fifth of each tweet's words become pseudo-words. The mean shift in P(positive) must
-  be near zero and the shifts must not share one sign. This measure also removes information
-  (deleting the same words, with no unknown word at all, shifts fasttext_lstm@5's candidate by
-  +0.029), so it is the stricter of the two.
-- inserted: a pseudo-word after a fifth of the words, nothing removed. Added after the @5
-  candidate was assessed (docs/model.md), so it has never decided a release yet.
+- replaced: a fifth of each tweet's words become pseudo-words, compared with the same words
+  deleted. The mean shift in P(positive) must be near zero and the shifts must not share one
+  sign. Against the intact tweet the shift also measures lost information (deleting the words,
+  with no unknown word at all, moves @4 by +0.032 and the @5 candidate by +0.026), so the
+  comparison is with deletion; the absolute shift is printed beside it.
+- inserted: a pseudo-word after a fifth of the words, nothing removed.
+Both were revised after the first unknown-word candidate (docs/model.md) and before the second
+was trained (model_build/distill.py DECISION_RULE).
 
-fasttext_lstm@4 fails both: its `<oov>` token learned to mean "positive" (replaced: mean shift
-+0.133, 79% of shifts upward; inserted: +0.063, 91% upward). The tests are strict expected
-failures for @4, so a model that passes them, or a wrongly kept mark, is noticed.
+fasttext_lstm@4 fails both: its `<oov>` token learned to mean "positive" (replaced against
+deleted: +0.101, 94% of shifts upward; inserted: +0.063, 91% upward). The tests are strict
+expected failures for @4, so a model that passes them, or a wrongly kept mark, is noticed.
 """
 
 from __future__ import annotations
@@ -77,10 +79,11 @@ def test_pseudo_words_are_unknown_to_the_model(model, test_tweets):
 @known_failure
 def test_replacing_words_by_unknown_ones_shifts_predictions_neither_way(model, test_tweets):
     result = unknown_word_shift(model, test_tweets, REPLACED_SHARE)
-    print(f"mean shift {result['mean_shift']:+.4f}; of {result['moved']} moved, "
-          f"{result['up_share']:.1%} upward")
-    assert abs(result["mean_shift"]) <= MAX_MEAN_SHIFT
-    assert 1 - MAX_ONE_SIGN_SHARE <= result["up_share"] <= MAX_ONE_SIGN_SHARE
+    own = result["vs_deleted"]
+    print(f"against deleted: mean shift {own['mean_shift']:+.4f}, {own['up_share']:.1%} of "
+          f"{own['moved']} upward; against intact: {result['mean_shift']:+.4f}")
+    assert abs(own["mean_shift"]) <= MAX_MEAN_SHIFT
+    assert 1 - MAX_ONE_SIGN_SHARE <= own["up_share"] <= MAX_ONE_SIGN_SHARE
 
 
 @known_failure
