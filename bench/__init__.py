@@ -5,8 +5,8 @@
     .venv-train/bin/python -m bench latency       # in-process p50/p99 and batch-64 throughput
     .venv-train/bin/python -m bench http --duration 60 --clients 16
     .venv-train/bin/python -m bench size          # pip install --target of requirements.txt vs training
-    .venv-train/bin/python -m bench report        # the README's Benchmarks section from bench/results.json
+    .venv-train/bin/python -m bench report        # docs/benchmarks.md from bench/results.json
 
 Each part replaces its own section of bench/results.json (with the machine and its load at the
-time) and regenerates the README's Benchmarks section, so parts can be rerun alone.
+time) and regenerates docs/benchmarks.md, so parts can be rerun alone.
 """
