@@ -8,7 +8,7 @@ export NLTK_DATA ?= $(abspath ../shared/data/nltk_data)
 RUN_VENV := .venv
 TEST_VENV := .venv-train
 
-.PHONY: run test lint bench lock train-help clean
+.PHONY: run test lint bench lock clean system-deps
 
 run: $(RUN_VENV)/.installed node_modules/.installed local.settings.json
 	PORT=$(PORT) PYTHON=$(RUN_VENV)/bin/python bash scripts/run_local.sh

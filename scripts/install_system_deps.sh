@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests need (headless Chromium). Installs only what is missing.
+# Debian packages the tests need: headless Chromium (browser tests) and shellcheck (the
+# monitoring and deployment scripts). Installs only what is missing.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
+command -v shellcheck > /dev/null || missing+=(shellcheck)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "Chromium is missing: run 'sudo apt-get install -y chromium chromium-driver'" >&2
+  echo "Missing Debian packages: run 'sudo apt-get install -y ${missing[*]}'" >&2
   exit 1
 fi
 apt-get update -q
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
