@@ -87,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             results.save_section(part.replace("-", "_"), run_part(part, args), args.results)
     doc = markdown.write(results.load(args.results), args.doc)
     print(f"results: {args.results}\ntable:   {doc}")
+    if args.results == results.RESULTS_FILE:
+        from docgen import headline
+
+        print(f"headline: {headline.write()}")
     return 0
 
 

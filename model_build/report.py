@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from docgen import read_block, replace_block
+
 ROOT = Path(__file__).resolve().parent.parent
 CARD_FILE = ROOT / "onnx_models" / "fasttext_lstm" / "model_card.json"
 DOC_FILE = ROOT / "docs" / "model.md"
@@ -112,18 +114,11 @@ def save_reliability(card: dict, path: Path) -> Path:
 
 
 def write(card: dict, path: Path) -> Path:
-    text = path.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise SystemExit(f"{path} has no block between {BEGIN!r} and {END!r} to rewrite")
-    before, rest = text.split(BEGIN, 1)
-    after = rest.split(END, 1)[1]
-    path.write_text(f"{before}{BEGIN}\n{render(card)}\n{END}{after}", encoding="utf-8")
-    return path
+    return replace_block(path, BEGIN, END, render(card))
 
 
 def generated_block(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
-    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n")
+    return read_block(path, BEGIN, END)
 
 
 def run_from_args(args) -> int:
@@ -131,4 +126,8 @@ def run_from_args(args) -> int:
     print(f"{write(card, args.doc)}: figures of {card['name']}@{card['version']}")
     if card.get("calibration"):
         print(f"{save_reliability(card, args.image)}")
+    if args.card == CARD_FILE:
+        from docgen import headline
+
+        print(f"{headline.write()}: headline figures")
     return 0
