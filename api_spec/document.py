@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from service.settings import Settings
 
+# Answered by the local host (`python -m devhost`) before any function runs. In Azure the Functions
+# host answers a malformed request, a wrong method or a connection flood itself, without this JSON.
+LOCAL_HOST_ERROR_CODES = ["invalid_request", "method_not_allowed", "too_many_connections"]
+# Every code either side can send; tests/unit/test_error_codes_documented.py reads the source to keep it so.
 ERROR_CODES = [
     "invalid_json", "missing_field", "invalid_field", "empty_text", "empty_batch", "text_too_long",
     "batch_too_large", "body_too_large", "model_unavailable", "storage_unavailable", "not_found",
-    "method_not_allowed", "internal_error",
+    "internal_error", *LOCAL_HOST_ERROR_CODES,
 ]
 
 
@@ -32,6 +36,9 @@ def _schemas(s: Settings) -> dict:
                      "description": "`<model name>@<version>` of the model that answered."}
     return {
         "Error": {
+            "description": ("Every error answer: JSON, `Cache-Control: no-store`, `X-Content-Type-Options: "
+                            "nosniff`. " + ", ".join(f"`{c}`" for c in LOCAL_HOST_ERROR_CODES)
+                            + " come only from the local host (`python -m devhost`), not from Azure."),
             "type": "object", "required": ["error"], "additionalProperties": False,
             "properties": {"error": {
                 "type": "object", "required": ["code", "message"], "additionalProperties": False,

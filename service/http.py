@@ -10,9 +10,9 @@ import functools
 import json
 import logging
 import math
+import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import azure.functions as func
 
@@ -33,12 +33,70 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     )
 
 
+INTERNAL_ERROR = ApiError(500, "internal_error", "The service failed to answer; try again.")
+# What goes out when even an error answer cannot be built: fixed bytes, nothing computed.
+_FIXED_INTERNAL_ERROR_BODY = json.dumps(INTERNAL_ERROR.to_json()).encode("ascii")
+# RFC 3986, appendix B: it matches every string, so reading the path never raises. urlsplit raises
+# ValueError on some authorities, e.g. a Host header of "[" or one that NFKC turns into "a/c".
+_URI_PATH = re.compile(r"^(?:[^:/?#]+:)?(?://[^/?#]*)?(?P<path>[^?#]*)")
+
+
+def request_path(req: func.HttpRequest) -> str:
+    """The path of the request's URL (never the query, which may carry ?code=), whatever the URL holds."""
+    try:
+        url = req.url
+    except Exception:
+        return ""
+    return _URI_PATH.match(url).group("path") if isinstance(url, str) else ""
+
+
 def error_response(error: ApiError) -> func.HttpResponse:
-    return json_response(error.to_json(), status=error.status, headers=error.headers)
+    """The JSON answer for an error. Never raises: if it cannot be built, the fixed minimal 500 goes out."""
+    try:
+        return func.HttpResponse(body=_escaped_json_of(error), status_code=_error_status(error), mimetype=JSON_MIMETYPE,
+                                 charset="utf-8", headers={**_error_headers(error), **_COMMON_HEADERS})
+    except Exception:
+        _log_exception("error_response_failed")
+        return _fixed_internal_error()
+
+
+def _escaped_json_of(error: ApiError) -> bytes:
+    if not isinstance(error.code, str) or not isinstance(error.message, str):
+        raise TypeError("an error's code and message must be strings")
+    text = json.dumps(error.to_json(), ensure_ascii=False, allow_nan=False)
+    # Escaped in JSON, so nothing an error message carries can become markup, even if a client sniffs it.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.encode("utf-8")  # a lone surrogate raises: the fixed 500 goes out instead
+
+
+def _error_status(error: ApiError) -> int:
+    if type(error.status) is not int or not 400 <= error.status <= 599:
+        raise ValueError(f"not an error status: {error.status!r}")
+    return error.status
+
+
+def _error_headers(error: ApiError) -> dict[str, str]:
+    headers = dict(error.headers)
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+        raise TypeError("an error's headers must be strings")
+    return headers
+
+
+def _fixed_internal_error() -> func.HttpResponse:
+    return func.HttpResponse(body=_FIXED_INTERNAL_ERROR_BODY, status_code=500, mimetype=JSON_MIMETYPE,
+                             charset="utf-8", headers=dict(_COMMON_HEADERS))
+
+
+def _log_exception(event: str, **dimensions: Any) -> None:
+    """Log the exception being handled; a failure to log must not stop the error answer."""
+    try:
+        logger.exception(event, extra=dimensions)
+    except Exception:
+        pass
 
 
 def json_endpoint(handler: Callable[[func.HttpRequest], func.HttpResponse]):
-    """Turn ApiError and unexpected exceptions into JSON error answers."""
+    """Turn ApiError and unexpected exceptions into JSON error answers; the wrapper itself never raises."""
 
     @functools.wraps(handler)
     def wrapper(req: func.HttpRequest) -> func.HttpResponse:
@@ -48,8 +106,8 @@ def json_endpoint(handler: Callable[[func.HttpRequest], func.HttpResponse]):
             return error_response(error)
         except Exception:
             # The path only: in Azure the query may carry the function key (?code=...).
-            logger.exception("unhandled_error", extra={"route": urlsplit(req.url).path})
-            return error_response(ApiError(500, "internal_error", "The service failed to answer; try again."))
+            _log_exception("unhandled_error", route=request_path(req))
+            return error_response(INTERNAL_ERROR)
 
     return wrapper
 
@@ -60,8 +118,7 @@ def _reject_constant(name: str) -> float:
 
 def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict:
     """The request body as a JSON object, or an ApiError saying exactly what is wrong."""
-    declared = req.headers.get("content-length")
-    if declared and declared.isascii() and declared.isdigit() and int(declared) > max_body_bytes:
+    if _declares_more_than(req.headers.get("content-length"), max_body_bytes):
         raise _body_too_large(max_body_bytes)
     body = req.get_body() or b""
     if len(body) > max_body_bytes:
@@ -81,6 +138,18 @@ def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict:
     if not isinstance(payload, dict):
         raise bad_request("invalid_json", "The request body must be a JSON object.")
     return payload
+
+
+def _declares_more_than(content_length: str | None, limit: int) -> bool:
+    """Whether a Content-Length of ASCII digits ("²".isdigit() is True) declares more than limit bytes.
+
+    Digits are counted before int(): Python 3.11 refuses to convert more than 4,300 of them (ValueError).
+    Anything else declared is ignored here; the body actually received is measured next.
+    """
+    if not content_length or not (content_length.isascii() and content_length.isdigit()):
+        return False
+    digits = content_length.lstrip("0")
+    return len(digits) > len(str(limit)) or int(digits or "0") > limit
 
 
 def _body_too_large(limit: int) -> ApiError:

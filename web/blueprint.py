@@ -6,12 +6,10 @@ in Azure; the page reads it from its own URL (`/api/ui?code=KEY`) and sends `x-f
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import azure.functions as func
 
 from service.errors import ApiError
-from service.http import json_endpoint
+from service.http import json_endpoint, request_path
 from web.assets import StaticAsset, api_base_from_path, find_asset, render_page
 
 bp = func.Blueprint()
@@ -46,7 +44,7 @@ def _static_response(req: func.HttpRequest, asset: StaticAsset, cache_control: s
 @bp.route(route="ui", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @json_endpoint
 def ui_page(req: func.HttpRequest) -> func.HttpResponse:
-    page = render_page(api_base_from_path(urlsplit(req.url).path))
+    page = render_page(api_base_from_path(request_path(req)))
     return _static_response(req, page, PAGE_CACHE)
 
 
