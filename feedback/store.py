@@ -9,7 +9,12 @@ Keys. RowKey = the prediction id (lower-case UUID); PartitionKey = its first two
   `received_at`. That runs offline, never in a request, and feedback volumes are small.
 
 Properties: is_correct (bool), sentiment, probability (double), text, model_version, received_at
-(UTC datetime, millisecond precision so the 201 and 200 answers are identical).
+(UTC datetime, millisecond precision so the 201 and 200 answers are identical), and the state of
+the first-store telemetry: telemetry_sent (False when inserted; True once a request has claimed
+the right to emit `feedback_stored` / `prediction_rejected`) and telemetry_claim (that request's
+token). Entities written before these existed have neither and count as sent: the code of the
+time traced them when it stored them. Why a claim, and what is emitted when storage fails
+mid-claim: docs/operations.md, "Rejections reach the alert exactly once".
 
 The SDK is imported on first use only: the predict cold path never pays for it. Its retries are
 kept short (one retry, sub-second backoff, connection and read timeouts from settings) so an
@@ -19,18 +24,37 @@ unreachable storage becomes a 503 within seconds instead of holding the request.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, NamedTuple
 
 from feedback.validation import Feedback
 
 _RETRY = {"retry_total": 1, "retry_backoff_factor": 0.2, "retry_backoff_max": 1}
+TELEMETRY_SENT = "telemetry_sent"
+TELEMETRY_CLAIM = "telemetry_claim"
 
 
 class StorageUnavailable(Exception):
     """The feedback could not be written or read; the message says why (for telemetry, not callers)."""
+
+
+class StoredFeedback(NamedTuple):
+    record: dict[str, Any]  # as the API answers it
+    created: bool  # stored by this call (201), or found stored (200)
+    telemetry_pending: bool  # no request has claimed its first-store telemetry yet
+    etag: str  # the entity version this call wrote or read: the claim is conditional on it
+
+
+class Claim(Enum):
+    """Outcome of claiming an entity's first-store telemetry."""
+
+    WON = "won"  # this request set telemetry_sent: it emits
+    TAKEN = "taken"  # another request set it: that one emits
+    UNKNOWN = "unknown"  # storage did not say (unreachable, hung): the flag may or may not be set
 
 
 def partition_key(prediction_id: str) -> str:
@@ -57,6 +81,7 @@ def to_entity(feedback: Feedback, received_at: datetime) -> dict[str, Any]:
         "text": feedback.text,
         "model_version": feedback.model_version,
         "received_at": received_at,
+        TELEMETRY_SENT: False,
     }
 
 
@@ -72,6 +97,12 @@ def to_record(entity: dict[str, Any]) -> dict[str, Any]:
         "model_version": entity["model_version"],
         "received_at": format_time(entity["received_at"]),
     }
+
+
+def _is_precondition_failed(error: Exception) -> bool:
+    """412: the entity's etag no longer matches (the SDK raises ResourceModifiedError for the
+    codes it knows, a plain HttpResponseError otherwise)."""
+    return getattr(error, "status_code", None) == 412
 
 
 def _reason(error: Exception) -> str:
@@ -112,31 +143,75 @@ class FeedbackStore:
                 self._table_ready = True
             return self._client
 
-    def _insert(self, entity: dict[str, Any]) -> None:
+    def _insert(self, entity: dict[str, Any]) -> dict[str, Any]:
+        """The service's metadata of the inserted entity (its etag)."""
         from azure.core.exceptions import ResourceNotFoundError
 
         try:
-            self._table().create_entity(entity)
+            return self._table().create_entity(entity)
         except ResourceNotFoundError:  # the table was deleted since this worker created it
             with self._lock:
                 self._table_ready = False
-            self._table().create_entity(entity)
+            return self._table().create_entity(entity)
 
-    def add(self, feedback: Feedback, received_at: datetime) -> tuple[dict[str, Any], bool]:
+    def add(self, feedback: Feedback, received_at: datetime) -> StoredFeedback:
         """Store the feedback unless its prediction id is stored already.
 
-        Returns (the stored record, True) the first time and (the record stored earlier, False)
-        afterwards: a retry never duplicates nor overwrites. Raises StorageUnavailable.
+        The record is the stored one: the first time, this feedback (created True); afterwards the
+        feedback stored earlier (created False): a retry never duplicates nor overwrites. A found
+        entity may still have its first-store telemetry pending: stored by a request that never
+        saw the answer (storage hung, then completed the write). Raises StorageUnavailable.
         """
         entity = to_entity(feedback, received_at)
         with _unavailable_on_error():
             from azure.core.exceptions import ResourceExistsError
 
             try:
-                self._insert(entity)
-                return to_record(entity), True
+                written = self._insert(entity)
+                return StoredFeedback(to_record(entity), True, True, written["etag"])
             except ResourceExistsError:
-                return to_record(self._table().get_entity(entity["PartitionKey"], entity["RowKey"])), False
+                found = self._table().get_entity(entity["PartitionKey"], entity["RowKey"])
+                return StoredFeedback(to_record(found), False, found.get(TELEMETRY_SENT) is False,
+                                      found.metadata["etag"])
+
+    def claim_first_store_telemetry(self, stored: StoredFeedback) -> Claim:
+        """Set telemetry_sent on the entity unless another request has: of any number of
+        concurrent claimers exactly one is told WON. Never raises.
+
+        The merge is conditional on the etag that `add` wrote or read (If-Match: a 412 when the
+        entity changed since). It carries a token of this call, so that a 412 caused by this
+        call's own merge (applied, then answered 500/503/504, and sent again by the SDK's retry,
+        which retries PATCH on those codes: azure-core pipeline/policies/_retry.py,
+        `_is_method_retryable`) is recognised as a win, not as another claimer's.
+        """
+        token = uuid.uuid4().hex
+        keys = {"PartitionKey": partition_key(stored.record["prediction_id"]),
+                "RowKey": stored.record["prediction_id"]}
+        etag = stored.etag
+        for _ in range(2):  # a second round only if the entity changed without being claimed
+            try:
+                self._merge_if_unchanged({**keys, TELEMETRY_SENT: True, TELEMETRY_CLAIM: token}, etag)
+                return Claim.WON
+            except Exception as error:
+                if not _is_precondition_failed(error):
+                    return Claim.UNKNOWN
+            try:
+                current = self._table().get_entity(keys["PartitionKey"], keys["RowKey"])
+            except Exception:
+                return Claim.UNKNOWN
+            if current.get(TELEMETRY_CLAIM) == token:
+                return Claim.WON
+            if current.get(TELEMETRY_SENT) is not False:
+                return Claim.TAKEN
+            etag = current.metadata["etag"]
+        return Claim.UNKNOWN
+
+    def _merge_if_unchanged(self, properties: dict[str, Any], etag: str) -> None:
+        from azure.core import MatchConditions
+        from azure.data.tables import UpdateMode
+
+        self._table().update_entity(properties, mode=UpdateMode.MERGE, etag=etag,
+                                    match_condition=MatchConditions.IfNotModified)
 
     def get(self, prediction_id: str) -> dict[str, Any] | None:
         """The stored record of a prediction id, or None."""

@@ -11,8 +11,8 @@
 # --dry-run prints every az command, one per line and shell-quoted, and runs none.
 #
 # The rule runs monitoring/alert_rejected_predictions.kql every minute over the last 5 minutes and
-# fires when it returns 3 rows or more. Optional overrides: ACTION_GROUP_NAME,
-# ACTION_GROUP_SHORT_NAME (at most 12 characters, shown in the e-mails), ALERT_RULE_NAME.
+# fires when it returns 3 rows (one per distinct rejected prediction id) or more. Optional overrides:
+# ACTION_GROUP_NAME, ACTION_GROUP_SHORT_NAME (at most 12 characters, shown in the e-mails), ALERT_RULE_NAME.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,7 +24,7 @@ readonly THRESHOLD="3"
 readonly SEVERITY="2"  # 0 critical .. 4 verbose
 readonly PLACEHOLDER="RejectedPredictions"
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 dry_run=false
 for arg in "$@"; do
@@ -105,7 +105,7 @@ run az monitor scheduled-query create \
   --name "$alert_rule_name" \
   --location "$LOCATION" \
   --scopes "$app_insights_id" \
-  --description "Users rejected $THRESHOLD or more predictions within $WINDOW_SIZE (prediction_rejected traces)." \
+  --description "Users rejected $THRESHOLD or more predictions within $WINDOW_SIZE (distinct prediction ids of prediction_rejected traces)." \
   --condition "count '$PLACEHOLDER' >= $THRESHOLD" \
   --condition-query "$PLACEHOLDER=$query" \
   --window-size "$WINDOW_SIZE" \

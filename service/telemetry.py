@@ -20,13 +20,17 @@ logger = logging.getLogger(LOGGER_NAME)
 
 # INFO, one per tweet scored: prediction_id, sentiment, probability, model_version, latency_ms, batch_size.
 PREDICTION_SERVED = "prediction_served"
-# INFO, one per feedback stored the first time: prediction_id, is_correct, sentiment, probability,
-# model_version, text, received_at.
+# INFO, one per stored feedback, emitted by the request that claims it on the entity (the one that
+# stored it, or the first retry after a write whose answer was lost): prediction_id, is_correct,
+# sentiment, probability, model_version, text, received_at, claim ("won"; "unknown" when storage
+# could not confirm the claim: a second trace of that prediction_id is then possible, see
+# docs/operations.md).
 FEEDBACK_STORED = "feedback_stored"
-# WARNING, one per feedback with is_correct false stored the first time (what the alert counts):
-# prediction_id, text, sentiment, probability, model_version, received_at.
+# WARNING, the same for a feedback with is_correct false (what the alert counts, per distinct
+# prediction_id): prediction_id, text, sentiment, probability, model_version, received_at, claim.
 PREDICTION_REJECTED = "prediction_rejected"
-# INFO, a retry of feedback already stored (nothing written): prediction_id.
+# INFO, a retry of feedback already stored (nothing written; it may carry the two above when the
+# first store's were never emitted): prediction_id.
 FEEDBACK_ALREADY_STORED = "feedback_already_stored"
 # ERROR, storage unreachable: the FULL feedback (prediction_id, text, sentiment, probability,
 # model_version, is_correct) and the reason, so it can be replayed from Application Insights.

@@ -31,6 +31,8 @@ EVENT_NAMES = {value for name, value in vars(telemetry).items() if name.isupper(
 
 _WHERE = re.compile(r'\|\s*where\s+(?P<lhs>.+?)\s*(?P<op>==|=~)\s*(?P<rhs>"[^"]*"|\d+)\s*')
 _DIMENSION = re.compile(r"(?:tostring\()?customDimensions\.(\w+)\)?")
+_FIRST_PER = re.compile(r"\|\s*summarize\s+arg_min\(timestamp,\s*\*\)\s+by\s+(?P<column>\w+)")
+_PROJECTED = re.compile(r"(?P<column>\w+)\s*=\s*tostring\(customDimensions\.(?P<dimension>\w+)\)")
 
 
 def severity_number(value: int | str) -> int:
@@ -45,16 +47,26 @@ def query_lines(path: Path) -> list[str]:
 @dataclass(frozen=True)
 class AlertFilter:
     """The alert query's filters: (field, operator, value) with field 'message', 'severityLevel'
-    or a customDimensions key. Any other clause is refused, so this stays in step with the file."""
+    or a customDimensions key, and the customDimensions key whose distinct values are its rows
+    (`summarize arg_min(timestamp, *) by <column projected from that key>`). Any other where or
+    summarize clause is refused, so this stays in step with the file."""
 
     table: str
     clauses: tuple[tuple[str, str, str | int], ...]
+    distinct_by: str | None = None
 
     @classmethod
     def from_file(cls, path: Path = ALERT_QUERY) -> AlertFilter:
         lines = query_lines(path)
-        clauses = []
+        projected = {m["column"]: m["dimension"] for m in _PROJECTED.finditer(" ".join(lines))}
+        clauses, distinct_by = [], None
         for line in lines[1:]:
+            if line.startswith("| summarize"):
+                first = _FIRST_PER.fullmatch(line)
+                if not first or first["column"] not in projected:
+                    raise ValueError(f"unsupported summarize clause in {path.name}: {line}")
+                distinct_by = projected[first["column"]]
+                continue
             if not line.startswith("| where"):
                 continue
             match = _WHERE.fullmatch(line)
@@ -69,7 +81,7 @@ class AlertFilter:
             else:
                 raise ValueError(f"unsupported field in {path.name}: {lhs}")
             clauses.append((field, match["op"], value))
-        return cls(table=lines[0], clauses=tuple(clauses))
+        return cls(table=lines[0], clauses=tuple(clauses), distinct_by=distinct_by)
 
     @property
     def event_name(self) -> str:
@@ -93,6 +105,19 @@ class AlertFilter:
                 return False
         return True
 
+    def rows(self, traces: list[dict]) -> list[dict]:
+        """The traces the query returns as rows, in order: the matching ones, the first per
+        `distinct_by` value. The rule fires on the number of rows."""
+        rows, seen = [], set()
+        for trace in traces:
+            if not self.matches(trace):
+                continue
+            key = (trace.get("properties") or {}).get(self.distinct_by) if self.distinct_by else len(rows)
+            if key not in seen:
+                seen.add(key)
+                rows.append(trace)
+        return rows
+
 
 def exported_trace(event: str, severity: int | str = "Information", **properties) -> dict:
     return {"message": event, "severityLevel": severity, "properties": {"event": event, **properties}}
@@ -114,6 +139,14 @@ def test_alert_filter_counts_rejections_and_nothing_else():
     assert not alert.matches(exported_trace("prediction_rejected", "Information"))
     assert alert.matches(exported_trace("prediction_rejected", 2))  # what the exporter sends
     assert not alert.matches(exported_trace("prediction_rejected", 1))
+
+
+def test_alert_counts_each_rejected_prediction_once():
+    # A rejection traced twice (the storage race in docs/operations.md) is one row, not two.
+    alert = AlertFilter.from_file()
+    assert alert.distinct_by == "prediction_id"
+    twice, once = (exported_trace("prediction_rejected", 2, prediction_id=p) for p in ("a", "b"))
+    assert alert.rows([twice, twice, once, twice]) == [twice, once]
 
 
 def test_every_query_uses_event_names_that_the_code_writes():
