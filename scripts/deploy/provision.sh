@@ -52,8 +52,12 @@ if ! exists az identity show --name "$identity_name" --resource-group "$RESOURCE
   az identity create --name "$identity_name" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" \
     --tags "${tags[@]}" --output none
 fi
-read -r identity_id identity_client_id identity_principal_id < <(az identity show --name "$identity_name" \
-  --resource-group "$RESOURCE_GROUP" --query "[id, clientId, principalId]" --output tsv)
+identity_field() {
+  az identity show --name "$identity_name" --resource-group "$RESOURCE_GROUP" --query "$1" --output tsv
+}
+identity_id="$(identity_field id)"
+identity_client_id="$(identity_field clientId)"
+identity_principal_id="$(identity_field principalId)"
 
 step "Storage account $STORAGE_ACCOUNT (no shared-key access)"
 if ! exists az storage account show --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP"; then
@@ -89,8 +93,10 @@ if ! exists az monitor app-insights component show --app "$APP_INSIGHTS_NAME" --
 fi
 # The connection string says where telemetry goes; its InstrumentationKey is an identifier, and
 # once local authentication is off (below) nothing is accepted without an Entra ID token.
-read -r appinsights_id appinsights_connection < <(az monitor app-insights component show \
-  --app "$APP_INSIGHTS_NAME" --resource-group "$RESOURCE_GROUP" --query "[id, connectionString]" --output tsv)
+appinsights_id="$(az monitor app-insights component show --app "$APP_INSIGHTS_NAME" \
+  --resource-group "$RESOURCE_GROUP" --query id --output tsv)"
+appinsights_connection="$(az monitor app-insights component show --app "$APP_INSIGHTS_NAME" \
+  --resource-group "$RESOURCE_GROUP" --query connectionString --output tsv)"
 mask "$appinsights_connection"
 
 step "Roles of $identity_name"

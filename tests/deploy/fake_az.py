@@ -58,13 +58,13 @@ def main(args: list[str]) -> int:
         if kind not in state["exists"]:
             code = 3
         elif kind == "identity":
-            answer = "\t".join(IDENTITY[field] for field in ("id", "clientId", "principalId"))
+            answer = IDENTITY.get(query, "")
         elif kind == "storage":
             answer = STORAGE_ID
         elif kind == "workspace":
             answer = f"{SUB}/providers/Microsoft.OperationalInsights/workspaces/log"
         elif kind == "appinsights":
-            answer = f"{APPINSIGHTS_ID}\t{APPINSIGHTS_CONNECTION}"
+            answer = {"id": APPINSIGHTS_ID, "connectionString": APPINSIGHTS_CONNECTION}.get(query, "")
         elif kind == "functionapp" and query == "defaultHostName":
             answer = "app.azurewebsites.net"
     elif kind and "create" in words:
