@@ -46,8 +46,8 @@ az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --tags "${tags[@
 
 step "Managed identity $identity_name (user-assigned)"
 # User-assigned, not system-assigned: it exists before the app, so its roles are granted (and have
-# propagated) before the app first starts; and it outlives the app, so re-creating the app (Flex
-# apps cannot change plan or region in place) keeps every role assignment.
+# usually propagated) before the app first starts; and it outlives the app, so an app deleted and
+# created again (to move it to another region, say) keeps every role assignment.
 if ! exists az identity show --name "$identity_name" --resource-group "$RESOURCE_GROUP"; then
   az identity create --name "$identity_name" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" \
     --tags "${tags[@]}" --output none
