@@ -31,7 +31,9 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, NamedTuple
 
+from feedback.table_client import build_table_client
 from feedback.validation import Feedback
+from service.connections import StorageConnection
 
 _RETRY = {"retry_total": 1, "retry_backoff_factor": 0.2, "retry_backoff_max": 1}
 TELEMETRY_SENT = "telemetry_sent"
@@ -113,8 +115,10 @@ def _reason(error: Exception) -> str:
 class FeedbackStore:
     """The feedback table of one storage account; safe to share between threads of a worker."""
 
-    def __init__(self, connection_string: str, table_name: str, timeout_seconds: float):
-        self.connection_string = connection_string
+    def __init__(self, connection: StorageConnection | str, table_name: str, timeout_seconds: float):
+        # A bare string is a connection string (the export's --connection-string, tests on Azurite).
+        self.connection = (StorageConnection(connection_string=connection) if isinstance(connection, str)
+                           else connection)
         self.table_name = table_name
         self.timeout_seconds = timeout_seconds
         self._lock = threading.Lock()
@@ -123,15 +127,13 @@ class FeedbackStore:
 
     def _table(self):
         """The TableClient, the table created on first success (retried after a failure)."""
-        if not self.connection_string:
-            raise StorageUnavailable("no storage connection string is configured "
-                                     "(FEEDBACK_STORAGE_CONNECTION_STRING or AzureWebJobsStorage)")
+        if not self.connection.configured:
+            raise StorageUnavailable("no feedback storage is configured (FEEDBACK_STORAGE_CONNECTION_STRING, "
+                                     "FEEDBACK_STORAGE__accountName or AzureWebJobsStorage)")
         with self._lock:
             if self._client is None:
-                from azure.data.tables import TableClient
-
-                self._client = TableClient.from_connection_string(
-                    self.connection_string, table_name=self.table_name,
+                self._client = build_table_client(
+                    self.connection, self.table_name,
                     connection_timeout=self.timeout_seconds, read_timeout=self.timeout_seconds, **_RETRY)
             if not self._table_ready:
                 from azure.core.exceptions import ResourceExistsError
@@ -254,7 +256,7 @@ def get_feedback_store(settings) -> FeedbackStore:
     global _store
     with _store_lock:
         if _store is None:
-            _store = FeedbackStore(settings.storage_connection_string, settings.feedback_table,
+            _store = FeedbackStore(settings.feedback_storage, settings.feedback_table,
                                    settings.storage_timeout_seconds)
         return _store
 

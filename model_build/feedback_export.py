@@ -12,8 +12,9 @@ Columns (UTF-8, header, RFC 4180 quoting: tweets may hold commas, quotes and new
     source               "feedback"
     prediction_id, predicted_sentiment, probability, model_version, is_correct, received_at  (provenance)
 
-The feedback table comes from the service settings (FEEDBACK_STORAGE_CONNECTION_STRING, else
-AzureWebJobsStorage; FEEDBACK_TABLE_NAME), or from --connection-string / --table. Times are UTC;
+The feedback table comes from the service settings (FEEDBACK_STORAGE_CONNECTION_STRING, or
+FEEDBACK_STORAGE__accountName with your `az login` and a Storage Table Data Reader role, else the
+AzureWebJobsStorage ones; FEEDBACK_TABLE_NAME), or from --connection-string / --table. Times are UTC;
 --since is inclusive and --until exclusive. Needs azure-data-tables only (no TensorFlow).
 """
 
@@ -127,12 +128,12 @@ def run(args: argparse.Namespace) -> int:
     if args.since >= until:
         print(f"--since ({args.since.isoformat()}) must be before --until ({until.isoformat()})", file=sys.stderr)
         return 2
-    connection_string = args.connection_string or settings.storage_connection_string
-    if not connection_string:
-        print("no storage: set FEEDBACK_STORAGE_CONNECTION_STRING (or AzureWebJobsStorage), "
-              "or pass --connection-string", file=sys.stderr)
+    connection = args.connection_string or settings.feedback_storage
+    if not (args.connection_string or settings.feedback_storage.configured):
+        print("no storage: set FEEDBACK_STORAGE_CONNECTION_STRING or FEEDBACK_STORAGE__accountName "
+              "(or AzureWebJobsStorage), or pass --connection-string", file=sys.stderr)
         return 2
-    store = FeedbackStore(connection_string, args.table or settings.feedback_table, settings.storage_timeout_seconds)
+    store = FeedbackStore(connection, args.table or settings.feedback_table, settings.storage_timeout_seconds)
     try:
         summary = export_feedback(store, args.since, until, args.output, args.only)
     except StorageUnavailable as error:

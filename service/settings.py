@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from service.connections import (
+    StorageConnection,
+    TokenIdentity,
+    resolve_feedback_storage,
+    resolve_telemetry_identity,
+)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -29,9 +36,12 @@ class Settings:
     max_body_bytes: int
     max_model_version_chars: int
     feedback_table: str
-    storage_connection_string: str
+    # Connection string (Azurite) or identity (Azure): service/connections.py decides, from settings.
+    feedback_storage: StorageConnection
     storage_timeout_seconds: int
     appinsights_connection_string: str
+    # Who signs Application Insights ingestion (Entra ID); None: the connection string alone.
+    appinsights_identity: TokenIdentity | None
     # Where the exporter keeps batches that Application Insights refused, to resend later; empty:
     # the exporter's default, a folder under the system temp dir shared by every app of that key.
     telemetry_storage_dir: str
@@ -42,8 +52,6 @@ class Settings:
         model_dir = Path(os.environ.get("MODEL_DIR", "onnx_models/fasttext_lstm"))
         if not model_dir.is_absolute():
             model_dir = PROJECT_ROOT / model_dir
-        storage = (os.environ.get("FEEDBACK_STORAGE_CONNECTION_STRING")
-                   or os.environ.get("AzureWebJobsStorage") or "")
         return cls(
             model_dir=model_dir,
             onnx_threads=_int("ONNX_INTRA_OP_THREADS", 1),
@@ -52,9 +60,10 @@ class Settings:
             max_body_bytes=_int("MAX_BODY_BYTES", 256 * 1024),
             max_model_version_chars=_int("MAX_MODEL_VERSION_CHARS", 200),
             feedback_table=os.environ.get("FEEDBACK_TABLE_NAME", "feedback"),
-            storage_connection_string=storage,
+            feedback_storage=resolve_feedback_storage(os.environ),
             storage_timeout_seconds=_int("STORAGE_TIMEOUT_SECONDS", 5),
             appinsights_connection_string=os.environ.get("APPLICATIONINSIGHTS_CONNECTION_STRING", ""),
+            appinsights_identity=resolve_telemetry_identity(os.environ),
             telemetry_storage_dir=os.environ.get("TELEMETRY_STORAGE_DIR", "").strip(),
             retry_after_seconds=_int("RETRY_AFTER_SECONDS", 30),
         )

@@ -48,6 +48,20 @@ def track(event: str, level: int = logging.INFO, **dimensions) -> None:
         pass
 
 
+def telemetry_credential(settings):
+    """The Entra ID credential that signs ingestion (APPLICATIONINSIGHTS_AUTHENTICATION_STRING), or None.
+
+    Built from the same settings path as the storage credential. None means "pass no credential":
+    an explicit credential=None would stop the exporter from reading that setting itself.
+    """
+    identity = getattr(settings, "appinsights_identity", None)
+    if identity is None:
+        return None
+    from service.credentials import build_credential
+
+    return build_credential(identity)
+
+
 def configure_telemetry(settings) -> bool:
     """Send this worker's traces to Application Insights; True when the exporter is configured.
 
@@ -67,12 +81,14 @@ def configure_telemetry(settings) -> bool:
             from azure.monitor.opentelemetry import configure_azure_monitor
 
             storage_dir = getattr(settings, "telemetry_storage_dir", "")
+            credential = telemetry_credential(settings)
             configure_azure_monitor(
                 connection_string=connection_string,
                 logger_name=LOGGER_NAME,
                 sampling_ratio=1.0,
                 enable_live_metrics=False,
                 **({"storage_directory": storage_dir} if storage_dir else {}),
+                **({"credential": credential} if credential is not None else {}),
             )
             if logger.level == logging.NOTSET or logger.level > logging.INFO:
                 # The Functions worker's root level may be WARNING; INFO events must still ship.
