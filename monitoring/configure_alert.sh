@@ -18,7 +18,7 @@
 # 24 hours is more than DRIFT_MAX_RISE (default 0.05) above its 28-day baseline, over at least
 # DRIFT_MIN_TWEETS tweets (default 100). The baseline is measured now (unknown_word_baseline.kql)
 # and written into the rule's query (alert_unknown_word_drift.kql), because a log search alert only
-# reads a short window; rerun the script to refresh it (the deploy workflow does, on every deploy).
+# reads a short window; rerun the script to refresh it (deploy.yml and the daily drift-baseline.yml do).
 # With fewer than DRIFT_MIN_BASELINE_TWEETS (default 1000) tweets in the 28 days, the drift rule is
 # left as it is. DRIFT_BASELINE=<share> skips the measurement; DRIFT_ALERT_RULE_NAME renames it.
 set -euo pipefail

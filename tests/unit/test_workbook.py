@@ -87,6 +87,12 @@ def test_the_deploy_workflow_deploys_the_workbook_and_both_alerts():
     assert "bash monitoring/configure_alert.sh" in text
 
 
+def test_a_daily_workflow_refreshes_the_drift_baseline():
+    text = (ROOT / ".github" / "workflows" / "drift-baseline.yml").read_text(encoding="utf-8")
+    assert "schedule:" in text and "cron:" in text
+    assert "run: bash monitoring/configure_alert.sh" in text
+
+
 def test_script_passes_shellcheck():
     if subprocess.run(["which", "shellcheck"], capture_output=True).returncode:
         pytest.skip("shellcheck is not installed (apt-get install shellcheck)")
