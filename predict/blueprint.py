@@ -24,12 +24,12 @@ def predict(req: func.HttpRequest) -> func.HttpResponse:
     settings = get_settings()
     texts, is_batch = parse_predict_request(read_json_object(req, settings.max_body_bytes), settings)
     model = get_model()
-    records = predict_texts(model, texts)
+    records, drift = predict_texts(model, texts)
     latency_ms = round((time.perf_counter() - started) * 1000, 3)
-    for record in records:
+    for record, drift_dimensions in zip(records, drift.dimensions(), strict=True):
         track(PREDICTION_SERVED, prediction_id=record["prediction_id"], sentiment=record["sentiment"],
               probability=record["probability"], model_version=record["model_version"],
-              latency_ms=latency_ms, batch_size=len(records))
+              latency_ms=latency_ms, batch_size=len(records), **drift_dimensions)
     if is_batch:
         return json_response({"predictions": records, "model_version": model.version})
     return json_response(records[0])

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from predict.normalize import NORMALIZATION_VERSION
+from predict.drift import DriftSignals, drift_signals, token_counts
+from predict.normalize import NORMALIZATION_VERSION, normalize_tweet
 from predict.tokenizer import SUBWORD_IDS, TOKEN_IDS, TweetTokenizer
 
 TOKENIZER_FILE = "tokenizer.json"
@@ -49,6 +50,12 @@ class SentimentModel:
         if not texts:
             return np.zeros(0, dtype=np.float32)
         return self.run(self.tokenizer.feeds(texts, dtype=self.input_dtype))
+
+    def score(self, texts: Sequence[str]) -> tuple[np.ndarray, DriftSignals]:
+        """P(positive) of each raw tweet and its drift signals (predict/drift.py), from one encoding."""
+        normalized = [normalize_tweet(t) for t in texts]
+        feeds = self.tokenizer.feeds_normalized(normalized, dtype=self.input_dtype)
+        return self.run(feeds), drift_signals(feeds[TOKEN_IDS], token_counts(normalized), self.tokenizer)
 
     def run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         """P(positive) for already encoded inputs (`tokenizer.feeds`), shape [batch]."""

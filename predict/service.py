@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from predict.drift import DriftSignals
 from predict.model import SentimentModel
 from service.errors import bad_request, too_large
 from service.http import require_text
@@ -31,11 +32,13 @@ def parse_predict_request(payload: dict, settings: Settings) -> tuple[list[str],
     return [require_text(t, f"texts[{i}]", settings.max_text_chars) for i, t in enumerate(texts)], True
 
 
-def predict_texts(model: SentimentModel, texts: list[str]) -> list[dict[str, Any]]:
-    """One prediction record per text, in order, each with a fresh prediction id."""
+def predict_texts(model: SentimentModel, texts: list[str]) -> tuple[list[dict[str, Any]], DriftSignals]:
+    """One prediction record per text, in order, each with a fresh prediction id; and the texts'
+    drift signals, for telemetry only (they are not part of the answer)."""
     threshold = model.threshold
     records = []
-    for probability in model.predict_proba(texts):
+    probabilities, drift = model.score(texts)
+    for probability in probabilities:
         p = round(float(probability), 6)
         label = int(p >= threshold)
         records.append({
@@ -46,4 +49,4 @@ def predict_texts(model: SentimentModel, texts: list[str]) -> list[dict[str, Any
             "threshold": threshold,
             "model_version": model.version,
         })
-    return records
+    return records, drift

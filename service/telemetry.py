@@ -18,7 +18,9 @@ import threading
 LOGGER_NAME = "tweet_sentiment"
 logger = logging.getLogger(LOGGER_NAME)
 
-# INFO, one per tweet scored: prediction_id, sentiment, probability, model_version, latency_ms, batch_size.
+# INFO, one per tweet scored: prediction_id, sentiment, probability, model_version, latency_ms, batch_size,
+# and the drift signals named in predict/drift.py (unknown_word_share, token_count, truncated,
+# normalization_version). Never the tweet's text.
 PREDICTION_SERVED = "prediction_served"
 # INFO, one per stored feedback, emitted by the request that claims it on the entity (the one that
 # stored it, or the first retry after a write whose answer was lost): prediction_id, is_correct,

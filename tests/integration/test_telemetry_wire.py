@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from predict import drift
+from predict.normalize import NORMALIZATION_VERSION
 from service import telemetry
 from tests.fixtures.feedback import feedback_body
 from tests.unit.test_monitoring_kql import SCRIPT, SEVERITY_LEVELS, AlertFilter, severity_number
@@ -114,6 +116,27 @@ def test_prediction_is_traced_with_its_dimensions(live_host, ingestion):
     assert properties["model_version"] == prediction["model_version"]
     assert float(properties["latency_ms"]) >= 0
     assert properties["batch_size"] == "1"
+
+
+def test_prediction_trace_carries_drift_signals_and_never_the_text(live_host, ingestion):
+    text = "the flight was zorbly and the crew was very flumptious " + "ok " * 45  # 55 tokens
+    response = requests.post(live_host.url("/api/predict"), json={"texts": [text, "great crew"]}, timeout=30)
+    if not MODEL_DIR.exists():
+        pytest.skip(f"{MODEL_DIR.relative_to(ROOT)} is not committed")
+    assert response.status_code == 200, response.text
+    made_up, plain = response.json()["predictions"]
+    (trace,) = traces_of(ingestion, telemetry.PREDICTION_SERVED, made_up["prediction_id"])
+    properties = trace["properties"]
+    # The exporter sends every dimension as a string (module docstring).
+    assert float(properties[drift.UNKNOWN_WORD_SHARE]) == pytest.approx(2 / 50, abs=1e-4)
+    assert properties[drift.TOKEN_COUNT] == "55"
+    assert properties[drift.TRUNCATED] == "True"
+    assert properties[drift.NORMALIZATION_VERSION_FIELD] == NORMALIZATION_VERSION
+    assert not any("zorbly" in str(value) for value in properties.values())
+    (trace,) = traces_of(ingestion, telemetry.PREDICTION_SERVED, plain["prediction_id"])
+    assert trace["properties"][drift.UNKNOWN_WORD_SHARE] == "0.0"
+    assert trace["properties"][drift.TOKEN_COUNT] == "2"
+    assert trace["properties"][drift.TRUNCATED] == "False"
 
 
 def test_requests_succeed_while_application_insights_is_down(live_host, ingestion):

@@ -229,6 +229,7 @@ def test_real_run_passes_the_ids_from_azure_along(tmp_path):
         '  "resource show --resource-group") echo /subscriptions/s1/resourceGroups/rg-tweets/providers/'
         'microsoft.insights/components/appi-tweets ;;\n'
         '  "monitor action-group create") echo /subscriptions/s1/ag-id ;;\n'
+        '  "monitor app-insights query") printf "2500\\n0.081\\n" ;;\n'  # tweets, 28-day baseline
         "esac\n")
     fake.chmod(0o755)
     result = run_script(path_prefix=fake.parent)
@@ -237,8 +238,11 @@ def test_real_run_passes_the_ids_from_azure_along(tmp_path):
     assert [a[:3] for a in argvs] == [["resource", "show", "--resource-group"],
                                       ["monitor", "action-group", "create"],
                                       ["extension", "add", "--name"],
+                                      ["monitor", "scheduled-query", "create"],
+                                      ["extension", "add", "--name"],
+                                      ["monitor", "app-insights", "query"],
                                       ["monitor", "scheduled-query", "create"]]
-    rule = argvs[-1]
+    rule = argvs[3]
     assert option(rule, "--scopes") == "/subscriptions/s1/resourceGroups/rg-tweets/providers/microsoft.insights/components/appi-tweets"
     assert option(rule, "--action-groups") == "/subscriptions/s1/ag-id"
 
