@@ -185,6 +185,9 @@ class Connection:
         timeout = HostError(408, "invalid_request",
                             f"The request body did not arrive within {self.limits.body_timeout:g} s.", close=True)
         chunks, size = [], 0
+        if self.h11.they_are_waiting_for_100_continue:  # curl asks before sending a body over 1 KB
+            self.sock.settimeout(self.limits.send_timeout)
+            self.sock.sendall(self.h11.send(h11.InformationalResponse(status_code=100, headers=[])))
         while True:
             event = self._next_event()
             if isinstance(event, h11.Data):
@@ -215,6 +218,8 @@ class Connection:
         self.sock.sendall(head + data + self.h11.send(h11.EndOfMessage()))
 
     def _log(self, request: h11.Request | None, status: int, size: int, started: float) -> None:
+        if not logger.isEnabledFor(logging.INFO):
+            return
         line = "-" if request is None else (f"{request.method.decode()} {request.target.decode('ascii', 'replace')} "
                                             f"HTTP/{request.http_version.decode()}")
         logger.info('%s "%s" %d %d %.1f ms', self.client, redact(line), status, size,

@@ -76,7 +76,7 @@ def request_path(target: str) -> tuple[str, str, str]:
 
 def check_host_header(headers: list[tuple[str, str]]) -> None:
     hosts = [value for name, value in headers if name == "host"]
-    if hosts and not _VALID_HOST.fullmatch(hosts[0]):
+    if hosts and hosts[0] and not _VALID_HOST.fullmatch(hosts[0]):  # empty is allowed (RFC 9112 3.2)
         raise bad_request("The Host header is not a valid host name and port.")
 
 

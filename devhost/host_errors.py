@@ -21,7 +21,7 @@ ERROR_HEADERS = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class HostError(Exception):
     """An answer of the host's own. `close`: the request's framing cannot be trusted, drop the connection."""
 
