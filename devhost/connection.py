@@ -226,20 +226,24 @@ class Connection:
                     (time.perf_counter() - started) * 1000)
 
     def _close(self) -> None:
-        """Lingering close (RFC 9112 section 9.6): stop sending, read what the client still sends for a
-        moment, then close. Closing with unread bytes would reset the connection and could destroy
-        the error answer before the client reads it."""
         try:
-            self.sock.shutdown(socket.SHUT_WR)
-            self.sock.settimeout(1.0)
-            deadline, drained = time.monotonic() + 2.0, 0
-            while time.monotonic() < deadline and drained < 1024 * 1024:
-                data = self.sock.recv(65536)
-                if not data:
-                    break
-                drained += len(data)
+            linger(self.sock)
         except OSError:
             pass
+
+
+def linger(sock: socket.socket, seconds: float = 2.0, max_bytes: int = 1024 * 1024) -> None:
+    """Lingering close (RFC 9112 section 9.6): stop sending, read what the client still sends for a
+    moment, then let the caller close. Closing with unread bytes would reset the connection and
+    could destroy the answer before the client reads it."""
+    sock.shutdown(socket.SHUT_WR)
+    sock.settimeout(min(seconds, 1.0))
+    deadline, drained = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline and drained < max_bytes:
+        data = sock.recv(65536)
+        if not data:
+            return
+        drained += len(data)
 
 
 def _protocol_error(error: h11.RemoteProtocolError) -> HostError:

@@ -16,13 +16,14 @@ import socket
 import socketserver
 import threading
 
-from devhost.connection import Connection, ConnectionSlot, HostLimits
+from devhost.connection import Connection, ConnectionSlot, HostLimits, linger
 from devhost.host_errors import serialize, too_many_connections
 from devhost.routes import HttpRoute
 
 logger = logging.getLogger("devhost")
 
 DEFAULT_MAX_CONNECTIONS = 256
+REFUSING = 32  # 503 answers being written at once
 
 
 class FunctionHostServer(socketserver.TCPServer):
@@ -37,6 +38,7 @@ class FunctionHostServer(socketserver.TCPServer):
         self.routes, self.limits, self.max_connections = routes, limits, max_connections
         self._lock = threading.Lock()
         self._slots: dict[socket.socket, ConnectionSlot] = {}
+        self._refusing = threading.BoundedSemaphore(REFUSING)
 
     def process_request(self, request: socket.socket, client_address) -> None:  # type: ignore[override]
         with self._lock:
@@ -80,15 +82,24 @@ class FunctionHostServer(socketserver.TCPServer):
         return True
 
     def _refuse(self, request: socket.socket) -> None:
-        """Answer in the accepting thread, without reading the request: it must stay cheap."""
+        """The 503 goes out from a short-lived thread (at most REFUSING at once), so the accepting
+        thread never waits; past that many, the connection is closed without an answer."""
         logger.warning("refused a connection: %d already open and serving", self.max_connections)
+        if not self._refusing.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        threading.Thread(target=self._send_refusal, args=(request,), daemon=True).start()
+
+    def _send_refusal(self, request: socket.socket) -> None:
         try:
             request.settimeout(1.0)
             request.sendall(serialize(too_many_connections(self.max_connections)))
+            linger(request)  # the unread request would otherwise reset the connection, 503 and all
         except OSError:
             pass
         finally:
-            self.shutdown_request(request)
+            self._refusing.release()
+            request.close()
 
 
 def make_server(routes: list[HttpRoute], host: str = "127.0.0.1", port: int = 7071,

@@ -18,6 +18,7 @@ from devhost.routes import http_routes
 from devhost.server import make_server
 
 RELEASE = threading.Event()
+ENTERED = threading.Semaphore(0)
 
 
 @pytest.fixture()
@@ -30,6 +31,7 @@ def small_server():
 
     @app.route(route="hold", methods=["GET"])
     def hold(req):
+        ENTERED.release()
         RELEASE.wait(30)  # a request in progress, holding its connection's slot
         return func.HttpResponse("held")
 
@@ -57,18 +59,13 @@ def idle_connection(base: str) -> socket.socket:
 def test_connections_beyond_the_limit_get_a_json_503_when_every_slot_is_serving(small_server):
     with ThreadPoolExecutor(2) as pool:
         held = [pool.submit(requests.get, f"{small_server}/api/hold", timeout=30) for _ in range(2)]
-        refused = None
         try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:  # until both held requests occupy their slots
-                refused = requests.get(f"{small_server}/api/ping", timeout=5)
-                if refused.status_code == 503:
-                    break
-                time.sleep(0.05)
+            assert ENTERED.acquire(timeout=10) and ENTERED.acquire(timeout=10)  # both slots are serving
+            refused = requests.get(f"{small_server}/api/ping", timeout=5)
         finally:
             RELEASE.set()
         assert [h.result().text for h in held] == ["held", "held"]
-    assert refused is not None and refused.status_code == 503
+    assert refused.status_code == 503
     assert refused.headers["Retry-After"] == "1"
     assert refused.headers["X-Content-Type-Options"] == "nosniff" and refused.headers["Cache-Control"] == "no-store"
     assert refused.json()["error"]["code"] == "too_many_connections"
