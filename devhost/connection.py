@@ -129,8 +129,8 @@ class Connection:
         self._log(request, status, len(body), started)
         return self.h11.our_state is not h11.MUST_CLOSE
 
-    def _receive(self, deadline: float, timeout_error: HostError | None) -> None:
-        """Feed h11 the next bytes; past the deadline, answer `timeout_error` (None: just close)."""
+    def _receive(self, deadline: float, timeout_error: HostError | None) -> int:
+        """Feed h11 the next bytes and return how many; past the deadline, answer `timeout_error` (None: just close)."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise timeout_error or _PeerGone()
@@ -142,6 +142,7 @@ class Connection:
         if not data:
             raise _PeerGone()
         self.h11.receive_data(data)
+        return len(data)
 
     def _next_event(self):
         try:
@@ -150,17 +151,21 @@ class Connection:
             raise _protocol_error(error) from None
 
     def _read_head(self) -> h11.Request:
-        started = bool(self.h11.trailing_data[0])  # pipelined bytes already belong to this request
+        buffered = len(self.h11.trailing_data[0])
+        started = buffered > 0  # pipelined bytes already belong to this request
         deadline = time.monotonic() + (self.limits.header_timeout if started else self.limits.idle_timeout)
         timeout = HostError(408, "invalid_request",
                             f"The request headers did not arrive within {self.limits.header_timeout:g} s.", close=True)
         while True:
             event = self._next_event()
             if isinstance(event, h11.Request):
+                # h11 bounds an incomplete head only; a head that arrived whole is measured here.
+                if buffered - len(self.h11.trailing_data[0]) > self.limits.max_head_bytes:
+                    raise _protocol_error(h11.RemoteProtocolError("head too large", error_status_hint=431))
                 return event
             if event is not h11.NEED_DATA:  # ConnectionClosed between requests
                 raise _PeerGone()
-            self._receive(deadline, timeout if started else None)
+            buffered += self._receive(deadline, timeout if started else None)
             if not started:  # the first byte of a request starts the header clock
                 started = True
                 deadline = time.monotonic() + self.limits.header_timeout

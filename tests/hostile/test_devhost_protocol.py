@@ -81,9 +81,10 @@ def test_pipelined_requests_are_each_answered(live_host):
     (b"GET /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
     (b"HEAD /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
     (b"GET /api/health HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+    (b"GET /api/" + b"a" * 40_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 431),  # over 32 KB, in one read
     (b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X%d: y\r\n" % i for i in range(150)) + b"\r\n", 431),
     (POST + b"Content-Length: " + str(10**12).encode() + b"\r\n\r\n{", 413),
-], ids=["not-found", "wrong-method", "head-on-post-route", "header-too-long", "too-many-headers", "body-too-large"])
+], ids=["not-found", "wrong-method", "head-on-post-route", "header-too-long", "request-line-too-long", "too-many-headers", "body-too-large"])
 def test_every_host_error_carries_security_headers_and_a_json_body(live_host, request_bytes, status):
     answered = exchange(live_host.port, request_bytes)
     assert len(answered.responses) == 1
