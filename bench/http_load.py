@@ -109,7 +109,7 @@ def run_load(port: int, clients: int, seconds: float) -> dict:
 
 def measure(model_dir: Path, clients: int = 16, seconds: float = 60.0, warmup_seconds: float = 3.0) -> dict:
     section = {"clients": clients, "duration_s": seconds, "endpoint": "POST /api/predict (one tweet)",
-               "host": "python -m devhost (ThreadingHTTPServer, one process), telemetry and storage off",
+               "host": "python -m devhost (h11, a thread per connection, one process), telemetry and storage off",
                "before": snapshot()}
     with tempfile.TemporaryDirectory(prefix="bench-http-") as workdir:
         host = start_host(model_dir, Path(workdir) / "devhost.log")

@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from devhost.connection import HostLimits
+from devhost.redaction import redact_root_logging
 from devhost.routes import http_routes, route_prefix
 from devhost.server import DEFAULT_MAX_CONNECTIONS, make_server
 
@@ -36,17 +38,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default=os.environ.get("DEVHOST_LOG_LEVEL", "INFO"))
     parser.add_argument("--max-connections", type=int,
                         default=int(os.environ.get("DEVHOST_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)),
-                        help="open connections served at once; more get a JSON 503 (default: %(default)s)")
+                        help="open connections at once; at the limit the one waiting longest for a request is "
+                             "closed, or a JSON 503 when all are serving (default: %(default)s)")
+    parser.add_argument("--header-timeout", type=float,
+                        default=float(os.environ.get("DEVHOST_HEADER_TIMEOUT", HostLimits.header_timeout)),
+                        help="seconds from a request's first byte to the end of its headers (default: %(default)s)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact_root_logging()  # function keys (?code=, x-functions-key) never reach the log
     load_local_settings(args.settings)
     sys.path.insert(0, str(ROOT))
     import function_app  # after the settings are in the environment, as in a real worker
 
     prefix = route_prefix(ROOT / "host.json")
     routes = http_routes(function_app.app, prefix)
-    server = make_server(routes, args.host, args.port, max_connections=args.max_connections)
+    server = make_server(routes, args.host, args.port, max_connections=args.max_connections,
+                         limits=HostLimits(header_timeout=args.header_timeout))
     base = f"http://{args.host}:{server.server_address[1]}"
     print(f"Serving {len(routes)} functions on {base}", flush=True)
     for route in routes:

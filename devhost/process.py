@@ -56,6 +56,7 @@ class HostProcess:
         self.env = env
         self.port = free_port()
         self.base_url = f"http://{HOST}:{self.port}"
+        self.log_path = log_path  # the host's stdout and stderr, when given
         self._log = open(log_path, "wb") if log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [sys.executable, "-m", "devhost", "--host", HOST, "--port", str(self.port), "--settings", os.devnull],
