@@ -20,9 +20,11 @@ from tests.app_functions import user_function
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTION_PACKAGES = ("service", "predict", "feedback", "web", "api_spec")
 LOCAL_HOST_PACKAGES = ("devhost",)
-# Error constructors -> position of their `code` argument (service/errors.py, devhost/server.py).
-CODE_ARGUMENT = {"ApiError": 1, "bad_request": 0, "too_large": 0, "unavailable": 0,
-                 "_HostError": 1, "_error_body": 0}
+# Error constructors -> position of their `code` argument: the functions' (service/errors.py) and
+# the local host's (devhost/host_errors.py, whose helpers take a message and build a HostError).
+FUNCTION_CODE_ARGUMENT = {"ApiError": 1, "bad_request": 0, "too_large": 0, "unavailable": 0}
+HOST_CODE_ARGUMENT = {"HostError": 1}
+CODE_ARGUMENT = FUNCTION_CODE_ARGUMENT
 
 
 def _callee_name(call: ast.Call) -> str | None:
@@ -33,11 +35,11 @@ def _callee_name(call: ast.Call) -> str | None:
     return None
 
 
-def _code_expression(node: ast.AST) -> ast.expr | None:
+def _code_expression(node: ast.AST, constructors: dict[str, int]) -> ast.expr | None:
     """The expression that gives the error code at this node, if the node sends an error."""
-    if isinstance(node, ast.Call) and (name := _callee_name(node)) in CODE_ARGUMENT:
+    if isinstance(node, ast.Call) and (name := _callee_name(node)) in constructors:
         keyword = next((k.value for k in node.keywords if k.arg == "code"), None)
-        position = CODE_ARGUMENT[name]
+        position = constructors[name]
         return keyword or (node.args[position] if len(node.args) > position else None)
     if isinstance(node, ast.Dict):  # an error body written out: {"code": ..., "message": ...}
         entries = {k.value: v for k, v in zip(node.keys, node.values, strict=True) if isinstance(k, ast.Constant)}
@@ -52,11 +54,12 @@ def _is_passed_on(expression: ast.expr) -> bool:
         isinstance(expression, ast.Attribute) and expression.attr == "code")
 
 
-def codes_in_source(source: str, where: str = "<source>") -> set[str]:
+def codes_in_source(source: str, where: str = "<source>",
+                    constructors: dict[str, int] = FUNCTION_CODE_ARGUMENT) -> set[str]:
     """The error codes a module can send; AssertionError for a code that is not a literal."""
     codes = set()
     for node in ast.walk(ast.parse(source)):
-        expression = _code_expression(node)
+        expression = _code_expression(node, constructors)
         if expression is None or _is_passed_on(expression):
             continue
         literals = _literal_codes(expression)
@@ -75,12 +78,20 @@ def _literal_codes(expression: ast.expr) -> set[str]:
     return set()
 
 
-def codes_in_packages(packages: tuple[str, ...]) -> set[str]:
+def codes_in_packages(packages: tuple[str, ...], constructors: dict[str, int]) -> set[str]:
     codes = set()
     for package in packages:
         for path in sorted((ROOT / package).rglob("*.py")):
-            codes |= codes_in_source(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+            codes |= codes_in_source(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)), constructors)
     return codes
+
+
+def function_codes() -> set[str]:
+    return codes_in_packages(FUNCTION_PACKAGES, FUNCTION_CODE_ARGUMENT)
+
+
+def host_codes() -> set[str]:
+    return codes_in_packages(LOCAL_HOST_PACKAGES, HOST_CODE_ARGUMENT)
 
 
 def served_error_codes() -> set[str]:
@@ -94,9 +105,9 @@ def test_collector_reads_every_way_the_code_sends_an_error():
 raise ApiError(404, "not_found", "x")
 raise bad_request("invalid_json", "x")
 raise errors.too_large(code="body_too_large", message="x")
-body = _error_body("invalid_request" if status < 500 else "internal_error", "x")
+body = unavailable("invalid_request" if status < 500 else "internal_error", "x")
 answer = {"error": {"code": "too_many_connections", "message": "x"}}
-passed_on = _error_body(error.code, error.message)
+passed_on = ApiError(400, error.code, error.message)
 '''
     assert codes_in_source(source) == {"not_found", "invalid_json", "body_too_large", "invalid_request",
                                        "internal_error", "too_many_connections"}
@@ -110,12 +121,18 @@ def test_a_code_that_is_not_a_literal_is_refused(source):
 
 
 def test_every_code_sent_is_documented_and_every_documented_code_is_sent():
-    sent = codes_in_packages(FUNCTION_PACKAGES) | codes_in_packages(LOCAL_HOST_PACKAGES)
+    sent = function_codes() | host_codes()
     documented = served_error_codes()
     assert sent == documented, {"undocumented": sorted(sent - documented), "never sent": sorted(documented - sent)}
 
 
 def test_codes_only_the_local_host_sends_are_named_as_such():
-    local_only = codes_in_packages(LOCAL_HOST_PACKAGES) - codes_in_packages(FUNCTION_PACKAGES)
+    local_only = host_codes() - function_codes()
     assert local_only == set(LOCAL_HOST_ERROR_CODES)
     assert {"invalid_request", "too_many_connections"} <= local_only
+
+
+def test_the_host_reads_its_codes_from_its_own_list():
+    from devhost.host_errors import HOST_ERROR_CODES
+
+    assert host_codes() == set(HOST_ERROR_CODES)
