@@ -2,7 +2,8 @@
 
 A row is held out when the first 8 hex digits of sha256(prediction id), as a number, fall in the
 lowest HOLDOUT_SHARE of their range. Deterministic and stable: a given feedback is held out in
-every run, whatever else the export holds, so it is never trained on by any retraining.
+every run, whatever else the export holds, so it is never trained on by any retraining; a
+training row with the text of a held-out one is dropped.
 Needs the standard library only.
 """
 
@@ -40,7 +41,10 @@ def split_export(export: Path, folder: Path, share: float = HOLDOUT_SHARE) -> Fe
     if missing:
         raise ValueError(f"{export}: not a feedback export (missing {sorted(missing)})")
     holdout = [row for row in rows if is_held_out(row["prediction_id"], share)]
-    training = [row for row in rows if not is_held_out(row["prediction_id"], share)]
+    # The same tweet judged twice has two prediction ids: its text must not leak into training.
+    held_out_texts = {row["text"] for row in holdout}
+    training = [row for row in rows
+                if not is_held_out(row["prediction_id"], share) and row["text"] not in held_out_texts]
     split = FeedbackSplit(Path(folder) / "feedback_training.csv", Path(folder) / "feedback_holdout.csv",
                           len(training), len(holdout))
     write_csv(training, split.training)

@@ -82,3 +82,21 @@ def test_holdout_is_a_stable_fifth_of_prediction_ids():
     share = sum(map(is_held_out, ids)) / len(ids)
     assert 0.18 < share < 0.22
     assert [is_held_out(i) for i in ids[:50]] == [is_held_out(i.upper()) for i in ids[:50]]
+
+
+def test_a_held_out_text_never_reaches_training_under_another_prediction_id(tmp_path):
+    import uuid
+
+    from model_build.feedback_export import training_rows, write_csv
+    from model_build.feedback_holdout import split_export
+
+    ids = [str(uuid.UUID(int=i * 7919 + 1)) for i in range(200)]
+    held, kept = next(i for i in ids if is_held_out(i)), next(i for i in ids if not is_held_out(i))
+    record = {"text": "same tweet twice", "sentiment": "negative", "probability": 0.2, "is_correct": True,
+              "model_version": "fasttext_lstm@4", "received_at": "2026-11-27T10:00:00.000Z"}
+    other = {**record, "text": "another tweet", "prediction_id": ids[-1] if not is_held_out(ids[-1]) else kept}
+    write_csv(training_rows([{**record, "prediction_id": held}, {**record, "prediction_id": kept}, other]),
+              tmp_path / "feedback.csv")
+    split = split_export(tmp_path / "feedback.csv", tmp_path)
+    assert (split.holdout_rows, split.training_rows) == (1, 1)
+    assert "same tweet twice" not in split.training.read_text(encoding="utf-8")
