@@ -105,3 +105,21 @@ def test_unreachable_storage_is_a_clear_error(azurite, capsys):
     args = parse(["--older-than", "1", "--connection-string", dead])
     assert feedback_delete.run(args) == 1
     assert "unreachable" in capsys.readouterr().err
+
+
+def test_the_command_runs_without_tensorflow(azurite, table):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    name, ids = table
+    code = ("import sys\nfrom model_build import cli\n"
+            "status = cli.main(sys.argv[1:])\n"
+            "print('HEAVY', sorted(m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules), file=sys.stderr)\n"
+            "sys.exit(status)\n")
+    result = subprocess.run(
+        [sys.executable, "-c", code, "feedback-delete", "--prediction-id", ids[4], "--dry-run",
+         "--connection-string", azurite.connection_string, "--table", name],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stderr and json.loads(result.stdout)["matched_count"] == 1
