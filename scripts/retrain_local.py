@@ -36,7 +36,8 @@ SLICE = ["--train-limit", "20000", "--test-rows", "2000", "--validation-rows", "
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    own, _, passed = (argv[:argv.index("--")], None, argv[argv.index("--") + 1:]) if "--" in argv else (argv, None, [])
+    split = argv.index("--") if "--" in argv else len(argv)
+    own, passed = argv[:split], argv[split + 1:]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feedback", type=int, default=300, help="tweets to predict and judge (default 300)")
     parser.add_argument("--output-dir", type=Path, default=OUTPUT_DIR)
