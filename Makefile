@@ -8,7 +8,7 @@ export NLTK_DATA ?= $(abspath ../shared/data/nltk_data)
 RUN_VENV := .venv
 TEST_VENV := .venv-train
 
-.PHONY: run test lint bench lock clean system-deps
+.PHONY: run test lint bench lock clean system-deps retrain-local
 
 run: $(RUN_VENV)/.installed node_modules/.installed local.settings.json
 	PORT=$(PORT) PYTHON=$(RUN_VENV)/bin/python bash scripts/run_local.sh
@@ -22,6 +22,11 @@ lint: $(TEST_VENV)/.installed node_modules/.installed
 
 bench: $(TEST_VENV)/.installed node_modules/.installed
 	$(TEST_VENV)/bin/python -m bench
+
+# Feedback posted through the local host into Azurite -> export -> candidate on a small data slice
+# -> gate decision against the committed champion (docs/operations.md, "Retraining from feedback").
+retrain-local: $(TEST_VENV)/.installed node_modules/.installed
+	$(TEST_VENV)/bin/python scripts/retrain_local.py
 
 system-deps:
 	bash scripts/install_system_deps.sh

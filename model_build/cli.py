@@ -16,6 +16,8 @@ COMMAND_MODULES = (
     "model_build.export",
     "model_build.distill",
     "model_build.feedback_export",
+    "model_build.feedback_delete",
+    "model_build.retrain",
     "model_build.robustness",
     "model_build.assess",
     "model_build.report",

@@ -124,7 +124,8 @@ def build_splits(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 42, test_rows: i
 
     `original_format_file` (e.g. the full 1.6M CSV) replaces the 100k subset as the bulk of the
     training data. `train_limit` keeps a stratified sample of the training rows (tests, smoke runs).
-    `extra_files` (labelled CSVs, e.g. exported feedback) are added to the training rows only.
+    `extra_files` (labelled CSVs, e.g. exported feedback) are added to the training rows only,
+    after that sample, so they are kept whole.
     """
     data_dir = Path(data_dir)
     union_path, manual_path = data_dir / UNION_FILE, data_dir / MANUAL_FILE
@@ -146,11 +147,15 @@ def build_splits(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 42, test_rows: i
     validation = _stratified_sample(rest, validation_rows, seed + 1)
 
     held_out_texts = set(test["text"]) | set(validation["text"]) | set(manual["text"])
-    extra = [load_extra_labelled(Path(p)) for p in extra_files]
-    train = drop_duplicate_texts(pd.concat([bulk, union, *extra], ignore_index=True))
+    train = drop_duplicate_texts(pd.concat([bulk, union], ignore_index=True))
     train = train[~train["text"].isin(held_out_texts)]
     if train_limit is not None and train_limit < len(train):
         train = _stratified_sample(train, train_limit, seed)
+    if extra_files:
+        # Added after the sample: a small slice must not sample the feedback away.
+        extra = [load_extra_labelled(Path(p)) for p in extra_files]
+        train = drop_duplicate_texts(pd.concat([train, *extra], ignore_index=True))
+        train = train[~train["text"].isin(held_out_texts)]
     train = train.sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
     files = [*bulk_paths, union_path, manual_path, *map(Path, extra_files)]

@@ -13,21 +13,25 @@ Columns (UTF-8, header, RFC 4180 quoting: tweets may hold commas, quotes and new
     prediction_id, predicted_sentiment, probability, model_version, is_correct, received_at  (provenance)
 
 The feedback table comes from the service settings (FEEDBACK_STORAGE_CONNECTION_STRING, or
-FEEDBACK_STORAGE__accountName with your `az login` and a Storage Table Data Reader role, else the
-AzureWebJobsStorage ones; FEEDBACK_TABLE_NAME), or from --connection-string / --table. Times are UTC;
---since is inclusive and --until exclusive. Needs azure-data-tables only (no TensorFlow).
+FEEDBACK_STORAGE__accountName with your `az login`, else the AzureWebJobsStorage ones; FEEDBACK_TABLE_NAME), or from --connection-string / --table, or from
+--account-url with the signed-in identity (model_build/feedback_table.py). Times are UTC;
+--since is inclusive and --until exclusive. The summary printed holds the file's sha256, which
+retraining records on its MLflow runs. Needs azure-data-tables only (no TensorFlow).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+
+from model_build.feedback_table import add_storage_options, open_feedback_store
 
 COLUMNS = ["target", "text", "source", "prediction_id", "predicted_sentiment", "probability",
            "model_version", "is_correct", "received_at"]
@@ -80,9 +84,14 @@ def export_feedback(store, since: datetime, until: datetime, output: Path, selec
     rows = training_rows(store.received_between(since, until), selection)
     write_csv(rows, output)
     rejected = sum(row["is_correct"] == "false" for row in rows)
-    return {"output": str(output), "rows": len(rows), "rejected": rejected, "confirmed": len(rows) - rejected,
+    return {"output": str(output), "rows": len(rows), "sha256": file_sha256(output),
+            "rejected": rejected, "confirmed": len(rows) - rejected,
             "positive": sum(row["target"] for row in rows), "since": since.isoformat(), "until": until.isoformat(),
             "table": store.table_name}
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def read_feedback_csv(path: Path):
@@ -102,9 +111,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
                         help="CSV to write (default: %(default)s)")
     parser.add_argument("--only", choices=SELECTIONS, default="all",
                         help="export every judged prediction (default), or only rejected / confirmed ones")
-    parser.add_argument("--connection-string", default=None,
-                        help="storage connection string (default: from the service settings)")
-    parser.add_argument("--table", default=None, help="feedback table (default: FEEDBACK_TABLE_NAME or 'feedback')")
+    add_storage_options(parser)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -120,20 +127,15 @@ register = add_parser  # the name model_build.cli expects of a command module
 
 
 def run(args: argparse.Namespace) -> int:
-    from feedback.store import FeedbackStore, StorageUnavailable
-    from service.settings import get_settings
+    from feedback.store import StorageUnavailable
 
-    settings = get_settings()
     until = args.until or datetime.now(UTC)
     if args.since >= until:
         print(f"--since ({args.since.isoformat()}) must be before --until ({until.isoformat()})", file=sys.stderr)
         return 2
-    connection = args.connection_string or settings.feedback_storage
-    if not (args.connection_string or settings.feedback_storage.configured):
-        print("no storage: set FEEDBACK_STORAGE_CONNECTION_STRING or FEEDBACK_STORAGE__accountName "
-              "(or AzureWebJobsStorage), or pass --connection-string", file=sys.stderr)
+    store = open_feedback_store(args)
+    if store is None:
         return 2
-    store = FeedbackStore(connection, args.table or settings.feedback_table, settings.storage_timeout_seconds)
     try:
         summary = export_feedback(store, args.since, until, args.output, args.only)
     except StorageUnavailable as error:
