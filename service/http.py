@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import azure.functions as func
 
 from service.errors import ApiError, bad_request, too_large
+from service.telemetry import request_answered
 
 logger = logging.getLogger("tweet_sentiment")
 
@@ -50,6 +51,8 @@ def json_endpoint(handler: Callable[[func.HttpRequest], func.HttpResponse]):
             # The path only: in Azure the query may carry the function key (?code=...).
             logger.exception("unhandled_error", extra={"route": urlsplit(req.url).path})
             return error_response(ApiError(500, "internal_error", "The service failed to answer; try again."))
+        finally:
+            request_answered()  # the first answer lets telemetry start (service/telemetry.py)
 
     return wrapper
 
