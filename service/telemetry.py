@@ -18,6 +18,7 @@ The event names below are a contract with monitoring/*.kql and the alert rule: n
 
 from __future__ import annotations
 
+import _thread
 import logging
 import threading
 import time
@@ -72,7 +73,6 @@ class _Startup:
     ready: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)  # ready or given up
     exiting: bool = False
-    thread: threading.Thread | None = None
 
 
 _start_lock = threading.Lock()
@@ -106,11 +106,11 @@ def start_telemetry(settings) -> bool:
             # The Functions worker's root level may be WARNING; INFO events must still ship.
             logger.setLevel(logging.INFO)
         logger.addHandler(startup.buffer)
-        startup.thread = threading.Thread(target=_start_in_background, args=(startup,),
-                                          name="telemetry-start", daemon=True)
         _register_before_exit(_finish_before_exit)
         _startup = startup
-        startup.thread.start()
+        # Not threading.Thread: its start() waits until the new thread has run, a scheduling delay
+        # on the cold path of a busy machine. Like a daemon thread, it does not hold up the exit.
+        _thread.start_new_thread(_start_in_background, (startup,))
     return True
 
 
@@ -193,8 +193,7 @@ def _finish_before_exit() -> None:
         return  # ready (the SDK flushes at exit itself) or given up
     startup.exiting = True
     startup.go.set()
-    if startup.thread is not None:
-        startup.thread.join(EXIT_CONFIGURE_TIMEOUT_S)
+    startup.done.wait(EXIT_CONFIGURE_TIMEOUT_S)
     if startup.ready.is_set():
         from opentelemetry._logs import get_logger_provider
 
