@@ -9,10 +9,11 @@ from api_spec.blueprint import bp as api_spec_bp
 from feedback.blueprint import bp as feedback_bp
 from predict.blueprint import bp as predict_bp
 from service.settings import get_settings
-from service.telemetry import configure_telemetry
+from service.telemetry import start_telemetry
 from web.blueprint import bp as web_bp
 
-configure_telemetry(get_settings())  # once per worker; a no-op without a connection string
+# Once per worker process; configured in a background thread, off the path to the first response.
+start_telemetry(get_settings())
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(predict_bp)

@@ -48,7 +48,8 @@ def app_first_prediction(model_dir: str, tweet: str) -> dict:
         "POST", "http://localhost/api/predict", body=json.dumps({"text": tweet}).encode()))
     body = json.loads(answer.get_body())
     return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
-            "probability": body["probability"], "model_file": body["model_version"]}
+            "probability": body["probability"], "model_file": body["model_version"],
+            "prediction_id": body["prediction_id"]}
 
 
 def keras_first_prediction(keras_file: str, tokenizer_file: str, tweet: str) -> dict:

@@ -17,6 +17,7 @@ from typing import Any
 import azure.functions as func
 
 from service.errors import ApiError, bad_request, too_large
+from service.telemetry import request_answered
 
 logger = logging.getLogger("tweet_sentiment")
 
@@ -108,6 +109,8 @@ def json_endpoint(handler: Callable[[func.HttpRequest], func.HttpResponse]):
             # The path only: in Azure the query may carry the function key (?code=...).
             _log_exception("unhandled_error", route=request_path(req))
             return error_response(INTERNAL_ERROR)
+        finally:
+            request_answered()  # the first answer lets telemetry start (service/telemetry.py)
 
     return wrapper
 

@@ -26,7 +26,9 @@ from opentelemetry._logs import get_logger_provider
 from service import telemetry
 from service.settings import Settings
 
-assert telemetry.configure_telemetry(Settings.from_env())
+assert telemetry.start_telemetry(Settings.from_env())
+telemetry.request_answered()  # as after a first answer: the exporter starts in the background
+assert telemetry.wait_until_started(60)
 telemetry.track("identity_probe", probe="1")
 get_logger_provider().force_flush()
 """

@@ -214,28 +214,39 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 CONFIGURE = """
 import json, logging
 from types import SimpleNamespace
-from service.telemetry import configure_telemetry, logger
-results = [configure_telemetry(SimpleNamespace(appinsights_connection_string=cs)) for cs in {strings!r}]
-print(json.dumps({{"results": results, "handlers": [type(h).__name__ for h in logger.handlers]}}))
+from service.telemetry import logger, request_answered, start_telemetry, wait_until_started
+events = []
+logging.getLogger().addHandler(type("Events", (logging.Handler,), {{"emit": lambda self, r: events.append(r.getMessage())}})())
+results = [start_telemetry(SimpleNamespace(appinsights_connection_string=cs)) for cs in {strings!r}]
+request_answered()
+ready = wait_until_started(120)
+print(json.dumps({{"results": results, "ready": ready, "events": events,
+                  "handlers": [type(h).__name__ for h in logger.handlers]}}))
 """
 
 
 def test_telemetry_is_off_without_a_connection_string():
     result = run_python(CONFIGURE.format(strings=["", ""]))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"results": [False, False], "handlers": []}
+    assert json.loads(result.stdout) == {"results": [False, False], "ready": False, "events": [], "handlers": []}
 
 
-def test_telemetry_is_configured_once_per_worker(ingestion):
-    result = run_python(CONFIGURE.format(strings=[ingestion.connection_string] * 3))
+def test_telemetry_is_configured_once_per_worker(ingestion, tmp_path):
+    result = run_python(CONFIGURE.format(strings=[ingestion.connection_string] * 3), TELEMETRY_STORAGE_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"results": [True, True, True], "handlers": ["LoggingHandler"]}
+    outcome = json.loads(result.stdout)
+    # The early-record buffer was replaced by the exporter's one handler: configured once.
+    assert outcome["results"] == [True, True, True] and outcome["ready"] is True
+    assert outcome["handlers"] == ["LoggingHandler"]
+    assert outcome["events"] == [telemetry.TELEMETRY_STARTED]
 
 
 def test_a_broken_connection_string_does_not_stop_the_app():
     result = run_python(CONFIGURE.format(strings=["InstrumentationKey=not-a-guid"]))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1])["results"] == [False]
+    outcome = json.loads(result.stdout.splitlines()[-1])
+    assert outcome["ready"] is False and outcome["handlers"] == []
+    assert outcome["events"] == [telemetry.TELEMETRY_UNAVAILABLE]
     app = run_python("import function_app; print(len(function_app.app.get_functions()))",
                      APPLICATIONINSIGHTS_CONNECTION_STRING="InstrumentationKey=not-a-guid")
     assert app.returncode == 0 and int(app.stdout.strip()) >= 3, app.stderr
