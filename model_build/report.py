@@ -47,19 +47,32 @@ def _metrics_table(card: dict) -> list[str]:
 def _assessment_table(assessment: dict) -> list[str]:
     rows = ["| served graph | threshold | test acc | test balanced acc | manual acc (of 359) | "
             "manual balanced acc | ECE test / manual | unknown words: mean shift, share up | "
-            "30% words unseen | 30% made-up words | sarcastic complaints called negative |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            "the same, against the words deleted | 30% words unseen | 30% made-up words | "
+            "sarcastic complaints called negative | modern tweets right (positive, negative) |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name, a in assessment.items():
         test, manual, unknown, rob = a["test"], a["manual"], a["unknown_words"], a["robustness"]
         rows.append(
             f"| `{name}` | {a['threshold']:.3f} | {_pct(test['accuracy'])} | "
             f"{_pct(test['balanced_accuracy'])} | {_pct(manual['accuracy'])} ({manual['right']}) | "
             f"{_pct(manual['balanced_accuracy'])} | {test['ece']:.3f} / {manual['ece']:.3f} | "
-            f"{unknown['mean_shift']:+.3f}, {_pct(unknown['up_share'])} | "
+            f"{unknown['mean_shift']:+.3f}, {_pct(unknown['up_share'])} | {_versus_deleted(unknown)} | "
             f"{100 * (rob['mask_0.3'] - rob['mask_0.0']):+.1f} pts | "
             f"{100 * (rob['madeup_0.3'] - rob['mask_0.0']):+.1f} pts | "
-            f"{a['sarcasm']['complaints_negative']} of {a['sarcasm']['complaints']} |")
+            f"{a['sarcasm']['complaints_negative']} of {a['sarcasm']['complaints']} | "
+            f"{_modern(a.get('modern_words'))} |")
     return rows
+
+
+def _versus_deleted(unknown: dict) -> str:
+    own = unknown.get("vs_deleted")
+    return f"{own['mean_shift']:+.3f}, {_pct(own['up_share'])}" if own else "not measured"
+
+
+def _modern(modern: dict | None) -> str:
+    if not modern:
+        return "not measured"
+    return f"{modern['positive_right']}, {modern['negative_right']} of {modern['each']} each"
 
 
 def _robustness_table(assessment: dict) -> list[str]:
@@ -90,7 +103,8 @@ def render(card: dict) -> str:
     assessment = card.get("assessment", {}).get("models")
     if assessment:
         lines += [f"{card['assessment']['what']}", "",
-                  "Side by side, as served, measured in one run by `python -m model_build assess` "
+                  "Side by side, as served, measured by `python -m model_build assess` (each "
+                  "candidate beside @4 in one run) "
                   "(unknown words: a fifth of each test tweet's words replaced by made-up "
                   "pseudo-words; 30% unseen: words treated as never seen in training, a format-1 "
                   "model reads `<oov>`, a model with n-grams still reads the spelling):", "",
