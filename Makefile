@@ -18,6 +18,7 @@ test: $(TEST_VENV)/.installed node_modules/.installed system-deps lint
 
 lint: $(TEST_VENV)/.installed node_modules/.installed
 	$(TEST_VENV)/bin/ruff check .
+	$(TEST_VENV)/bin/mypy
 	bash scripts/lint_workflows.sh
 
 bench: $(TEST_VENV)/.installed node_modules/.installed
@@ -58,4 +59,4 @@ local.settings.json: local.settings.json.template
 	test -f $@ || cp $< $@
 
 clean:
-	rm -rf $(RUN_VENV) $(TEST_VENV) node_modules .azurite .pytest_cache test-artifacts
+	rm -rf $(RUN_VENV) $(TEST_VENV) node_modules .azurite .pytest_cache .mypy_cache test-artifacts

@@ -5,6 +5,8 @@ Tests check live answers against these schemas (tests/integration/test_openapi_c
 
 from __future__ import annotations
 
+from typing import Any
+
 from service.settings import Settings
 
 # Answered by the local host (`python -m devhost`) before any function runs. In Azure the Functions
@@ -18,7 +20,7 @@ ERROR_CODES = [
 ]
 
 
-def _error_response(description: str, retry_after: bool = False) -> dict:
+def _error_response(description: str, retry_after: bool = False) -> dict[str, Any]:
     response = {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -29,7 +31,7 @@ def _error_response(description: str, retry_after: bool = False) -> dict:
     return response
 
 
-def _schemas(s: Settings) -> dict:
+def _schemas(s: Settings) -> dict[str, Any]:
     text = {"type": "string", "minLength": 1, "maxLength": s.max_text_chars,
             "description": f"An English tweet; not blank; at most {s.max_text_chars} characters."}
     model_version = {"type": "string", "minLength": 1, "examples": ["fasttext_lstm@4"],
@@ -118,16 +120,16 @@ def _schemas(s: Settings) -> dict:
     }
 
 
-def _json_body(ref: str) -> dict:
+def _json_body(ref: str) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
-def _json_answer(description: str, ref: str) -> dict:
+def _json_answer(description: str, ref: str) -> dict[str, Any]:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
-def build_openapi(settings: Settings, server_url: str = "/api") -> dict:
+def build_openapi(settings: Settings, server_url: str = "/api") -> dict[str, Any]:
     limits = (f"Limits: text {settings.max_text_chars} characters, batch {settings.max_batch_size} texts, "
               f"body {settings.max_body_bytes} bytes.")
     bad_input = _error_response("Malformed JSON, a missing or wrongly typed field, or an empty text.")

@@ -57,10 +57,10 @@ class HostProcess:
         self.port = free_port()
         self.base_url = f"http://{HOST}:{self.port}"
         self.log_path = log_path  # the host's stdout and stderr, when given
-        self._log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+        self._log = open(log_path, "wb") if log_path else None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "devhost", "--host", HOST, "--port", str(self.port), "--settings", os.devnull],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env=env, stdout=self._log or subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
         )
         try:
             wait_for_port(self.port, timeout=timeout, process=self.process)
@@ -73,7 +73,7 @@ class HostProcess:
 
     def stop(self) -> None:
         stop_process_group(self.process)
-        if self._log is not subprocess.DEVNULL:
+        if self._log is not None:
             self._log.close()
 
     def __enter__(self) -> HostProcess:

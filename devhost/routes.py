@@ -59,12 +59,15 @@ def http_routes(app: func.FunctionApp, prefix: str) -> list[HttpRoute]:
         trigger = next((b for b in function.get_bindings() if b.get_dict_repr().get("type") == "httpTrigger"), None)
         if trigger is None:
             continue
+        name = function.get_function_name()
+        if name is None:  # never: the SDK names each function it indexes (its Python name by default)
+            raise ValueError("the FunctionApp holds a function without a name")
         spec = trigger.get_dict_repr()
-        template = spec.get("route") or function.get_function_name()
+        template: str = spec.get("route") or name
         methods = spec.get("methods") or ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
         auth = spec.get("authLevel")
         routes.append(HttpRoute(
-            name=function.get_function_name(),
+            name=name,
             template=template,
             methods=frozenset(str(getattr(m, "value", m)).upper() for m in methods),
             auth_level=str(getattr(auth, "value", auth) or "function"),

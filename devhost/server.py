@@ -39,6 +39,9 @@ class FunctionHostServer(socketserver.TCPServer):
         self._lock = threading.Lock()
         self._slots: dict[socket.socket, ConnectionSlot] = {}
         self._refusing = threading.BoundedSemaphore(REFUSING)
+        # The bound address (port 0 became a real one), for requests without a Host header.
+        host, port = self.socket.getsockname()[:2]
+        self.server_name = f"{host}:{port}"
 
     def process_request(self, request: socket.socket, client_address) -> None:  # type: ignore[override]
         with self._lock:
@@ -54,11 +57,10 @@ class FunctionHostServer(socketserver.TCPServer):
         request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         threading.Thread(target=self._serve, args=(request, client_address, slot), daemon=True).start()
 
-    def _serve(self, request: socket.socket, client_address, slot: ConnectionSlot) -> None:
+    def _serve(self, request: socket.socket, client_address: tuple[str, int], slot: ConnectionSlot) -> None:
         try:
             client = f"{client_address[0]}:{client_address[1]}"
-            server_name = f"{self.server_address[0]}:{self.server_address[1]}"
-            Connection(request, client, self.routes, self.limits, slot, server_name).serve()
+            Connection(request, client, self.routes, self.limits, slot, self.server_name).serve()
         except Exception:
             logger.exception("connection failed")
         finally:

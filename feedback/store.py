@@ -29,11 +29,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from feedback.table_client import build_table_client
 from feedback.validation import Feedback
 from service.connections import StorageConnection
+
+if TYPE_CHECKING:  # imported on first use at run time (see the module doc)
+    from azure.data.tables import TableClient
+
+    from service.settings import Settings
 
 _RETRY = {"retry_total": 1, "retry_backoff_factor": 0.2, "retry_backoff_max": 1}
 TELEMETRY_SENT = "telemetry_sent"
@@ -48,7 +53,9 @@ class StoredFeedback(NamedTuple):
     record: dict[str, Any]  # as the API answers it
     created: bool  # stored by this call (201), or found stored (200)
     telemetry_pending: bool  # no request has claimed its first-store telemetry yet
-    etag: str  # the entity version this call wrote or read: the claim is conditional on it
+    # The entity version this call wrote or read: the claim is conditional on it. The service sends
+    # one with every entity; the SDK's EntityMetadata types it Optional.
+    etag: str | None
 
 
 class Claim(Enum):
@@ -122,10 +129,10 @@ class FeedbackStore:
         self.table_name = table_name
         self.timeout_seconds = timeout_seconds
         self._lock = threading.Lock()
-        self._client = None
+        self._client: TableClient | None = None
         self._table_ready = False
 
-    def _table(self):
+    def _table(self) -> TableClient:
         """The TableClient, the table created on first success (retried after a failure)."""
         if not self.connection.configured:
             raise StorageUnavailable("no feedback storage is configured (FEEDBACK_STORAGE_CONNECTION_STRING, "
@@ -208,7 +215,7 @@ class FeedbackStore:
             etag = current.metadata["etag"]
         return Claim.UNKNOWN
 
-    def _merge_if_unchanged(self, properties: dict[str, Any], etag: str) -> None:
+    def _merge_if_unchanged(self, properties: dict[str, Any], etag: str | None) -> None:
         from azure.core import MatchConditions
         from azure.data.tables import UpdateMode
 
@@ -236,7 +243,7 @@ class FeedbackStore:
 
 
 @contextmanager
-def _unavailable_on_error():
+def _unavailable_on_error() -> Iterator[None]:
     """Any failure of the storage path (the SDK's errors, the network, a malformed connection
     string) becomes StorageUnavailable: the caller answers 503 and keeps the feedback in telemetry."""
     try:
@@ -251,7 +258,7 @@ _store_lock = threading.Lock()
 _store: FeedbackStore | None = None
 
 
-def get_feedback_store(settings) -> FeedbackStore:
+def get_feedback_store(settings: Settings) -> FeedbackStore:
     """The store of this worker, built from settings on first use and shared by every request."""
     global _store
     with _store_lock:

@@ -7,16 +7,19 @@ token for `https://storage.azure.com` and no account key. The SDKs are imported 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.connections import StorageConnection, TokenIdentity
+
+if TYPE_CHECKING:  # the SDK itself is imported on first use (see build_table_client)
+    from azure.data.tables import TableClient
 
 
 class NoStorageConfigured(Exception):
     """Neither a connection string nor identity settings name the feedback table's account."""
 
 
-def build_table_client(connection: StorageConnection, table_name: str, **client_options: Any):
+def build_table_client(connection: StorageConnection, table_name: str, **client_options: Any) -> TableClient:
     """A TableClient for `table_name`; client_options go to the SDK (timeouts, retries)."""
     if not connection.configured:
         raise NoStorageConfigured("no feedback storage is configured: set FEEDBACK_STORAGE_CONNECTION_STRING, "

@@ -35,7 +35,7 @@ class Feedback:
         return asdict(self)
 
 
-def parse_feedback(payload: dict, settings: Settings) -> Feedback:
+def parse_feedback(payload: dict[str, Any], settings: Settings) -> Feedback:
     """A Feedback from the request's JSON object, or ApiError 400/413 naming the field to fix."""
     missing = [name for name in REQUIRED_FIELDS if name not in payload]
     if missing:

@@ -380,6 +380,8 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
             "decision_rule": DECISION_RULE,
         }
         if augmented is not None:
+            if augment_settings is None:
+                raise ValueError("augmented rows need the augment settings that made them")
             augmented_cache = augmented_cache_path(args.output_dir, teacher_run_id)
             distillation["augmentation"] = {
                 "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "

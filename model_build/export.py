@@ -20,6 +20,7 @@ import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,7 @@ def convert_to_onnx(model, max_length: int, path: Path, opset: int = OPSET) -> P
     from model_build.lstm import has_subwords, serving_call
 
     token_spec = tf.TensorSpec((None, max_length), tf.int32, name=INPUT_NAME)
+    spec: tuple[Any, ...]
     if has_subwords(model):
         spec = (token_spec, tf.TensorSpec((None, None), tf.int32, name=SUBWORD_IDS))
 
@@ -279,7 +281,7 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
 def _served_calibration(served, held_out: dict) -> dict:
     """Reliability table, ECE and balanced accuracy at the card's threshold, of the served graph
     on the held-out test split and the manual set."""
-    result = {"what": "P(positive) of the served graph against the observed positive share in "
+    result: dict[str, Any] = {"what": "P(positive) of the served graph against the observed positive share in "
                       f"{evaluation.CALIBRATION_BINS} equal-width bins; ECE = their weighted gap"}
     for split, frame in held_out.items():
         labels = frame["label"].to_numpy()
@@ -309,7 +311,7 @@ def _time_serving(served, texts: list[str], repeats: int = 300) -> dict:
 def _compare_int8(fp32, int8, ids, held_out, fp32_path: Path, int8_path: Path, tokenizer,
                   normalized_test: list[str], threshold: float) -> dict:
     """Accuracies at the operating threshold (what serving answers), fp32 against int8."""
-    result = {"fp32_size_mb": round(fp32_path.stat().st_size / 1e6, 3),
+    result: dict[str, Any] = {"fp32_size_mb": round(fp32_path.stat().st_size / 1e6, 3),
               "int8_size_mb": round(int8_path.stat().st_size / 1e6, 3)}
     for split in ("test", "manual"):
         labels = held_out[split]["label"].to_numpy()

@@ -19,8 +19,12 @@ import functools
 import os
 import random
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from predict.tokenizer import TweetTokenizer
 
 INPUT_NAME, OUTPUT_NAME = "token_ids", "probability"
 
@@ -134,31 +138,40 @@ def _head(settings: LstmSettings):
     ], name="head")
 
 
-def build_lstm(matrix: np.ndarray, settings: LstmSettings, ngram_table: np.ndarray | None = None,
-               unseen_means: np.ndarray | None = None, valence: np.ndarray | None = None):
+@dataclass(frozen=True)
+class SubwordTables:
+    """What the subword embedding starts from: the n-gram vectors, and one mean vector per unseen
+    word of the training rows."""
+
+    ngram_table: np.ndarray
+    unseen_means: np.ndarray
+
+
+def build_lstm(matrix: np.ndarray, settings: LstmSettings, subwords: SubwordTables | None = None,
+               valence: np.ndarray | None = None):
     """Embedding → SpatialDropout → (Bi)LSTM → Dropout → Dense(1, sigmoid)."""
     import keras
     from keras import layers
 
     vocabulary_size, dim = matrix.shape
     token_ids = keras.Input(shape=(settings.max_length,), dtype="int32", name=INPUT_NAME)
-    if ngram_table is None:
+    if subwords is None:
         embedding = layers.Embedding(vocabulary_size, dim,
                                      trainable=settings.trainable_embeddings, name="embedding")
     else:
         embedding = word_embedding_class()(
-            vocabulary_size, dim, buckets=len(ngram_table), unseen_rows=len(unseen_means),
+            vocabulary_size, dim, buckets=len(subwords.ngram_table), unseen_rows=len(subwords.unseen_means),
             valence=valence is not None, trainable=settings.trainable_embeddings,
             name="embedding")
     probability = _head(settings)(embedding(token_ids))
     model = keras.Model(token_ids, probability, name="tweet_sentiment_lstm")
     # weights are set once the layers are built, i.e. after the model exists
-    if ngram_table is None:
+    if subwords is None:
         embedding.set_weights([matrix])
     else:
         embedding.words.assign(matrix)
-        embedding.ngrams.assign(np.concatenate([np.zeros((1, dim), np.float32), ngram_table]))
-        embedding.unseen.assign(unseen_means)
+        embedding.ngrams.assign(np.concatenate([np.zeros((1, dim), np.float32), subwords.ngram_table]))
+        embedding.unseen.assign(subwords.unseen_means)
         if valence is not None:
             embedding.valences.assign(valence)
     model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
@@ -202,11 +215,11 @@ def fit_lstm(model, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray,
 
 @dataclass
 class TrainedLstm:
-    model: object  # keras.Model
-    tokenizer: object  # predict.tokenizer.TweetTokenizer
+    model: Any  # keras.Model (keras ships no types)
+    tokenizer: TweetTokenizer
     vector_coverage: float
     epochs_run: int
-    history: dict
+    history: dict[str, list[float]]
 
     def score(self, texts) -> np.ndarray:
         from predict.normalize import normalize_tweet
@@ -305,8 +318,7 @@ def train_lstm(train_texts: list[str], train_labels: np.ndarray, val_texts: list
         valence = (valence_column(tokenizer.vocabulary, valence_table)
                    if valence_table is not None else None)
         print(f"unseen words: {len(rows)} distinct; {len(copies)} unseen-word copies")
-        model = build_lstm(matrix, settings, ngram_table=ngram_table, unseen_means=means,
-                           valence=valence)
+        model = build_lstm(matrix, settings, SubwordTables(ngram_table, means), valence=valence)
     y_train = np.concatenate([y_train, extra_targets])
     history = fit_lstm(model, x_train, y_train, x_val, np.asarray(val_labels), settings,
                        verbose=verbose)

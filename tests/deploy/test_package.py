@@ -160,7 +160,8 @@ def test_training_code_tests_and_tooling_stay_out_of_the_package(package: Path, 
     assert not (package / path).exists()
 
 
-@pytest.mark.parametrize("path", ["model_build/train.py", "requirements-train.txt", "mlflow.db", "tests/test_x.py"])
+@pytest.mark.parametrize("path", ["model_build/train.py", "requirements-train.txt", "mlflow.db", "tests/test_x.py",
+                                  "pyproject.toml", ".pre-commit-config.yaml", ".mypy_cache/x.json"])
 def test_funcignore_alone_excludes_training_code_and_tests(path: str, tmp_path: Path) -> None:
     # `func azure functionapp publish` reads .funcignore directly, so the rule must be there, not
     # only in the build script or .gitignore. An empty repository applies .funcignore alone, with
