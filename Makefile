@@ -18,6 +18,7 @@ test: $(TEST_VENV)/.installed node_modules/.installed system-deps lint
 
 lint: $(TEST_VENV)/.installed node_modules/.installed
 	$(TEST_VENV)/bin/ruff check .
+	$(TEST_VENV)/bin/ruff format --check .
 	$(TEST_VENV)/bin/mypy
 	bash scripts/lint_workflows.sh
 

@@ -10,6 +10,7 @@ from then on the few records that still reach this handler go straight to it.
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 
 
 class EarlyRecordBuffer(logging.Handler):
@@ -31,8 +32,14 @@ class EarlyRecordBuffer(logging.Handler):
         else:
             self.dropped += 1
 
+    def _emit_lock(self) -> AbstractContextManager[object]:
+        """The lock logging.Handler.handle holds around emit (created by Handler.__init__)."""
+        lock = self.lock
+        assert lock is not None
+        return lock
+
     def pending(self) -> int:
-        with self.lock:
+        with self._emit_lock():
             return len(self._pending)
 
     def hand_over(self, target: logging.Handler) -> int:
@@ -42,7 +49,7 @@ class EarlyRecordBuffer(logging.Handler):
         appends; the target is switched on once the list is empty, which keeps the order."""
         sent = 0
         while True:
-            with self.lock:
+            with self._emit_lock():
                 batch, self._pending = self._pending, []
                 if not batch:
                     self._target = target
@@ -53,7 +60,7 @@ class EarlyRecordBuffer(logging.Handler):
 
     def discard(self) -> int:
         """Forget the kept records and ignore later ones (no exporter will come); how many."""
-        with self.lock:
+        with self._emit_lock():
             lost, self._pending = len(self._pending), []
             self._target = logging.NullHandler()
             return lost

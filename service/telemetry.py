@@ -22,9 +22,16 @@ import _thread
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from service.early_records import EarlyRecordBuffer
+
+if TYPE_CHECKING:  # typing only: settings and azure-identity stay off the import path
+    from azure.core.credentials import TokenCredential
+
+    from service.settings import Settings
 
 LOGGER_NAME = "tweet_sentiment"
 logger = logging.getLogger(LOGGER_NAME)
@@ -72,7 +79,7 @@ _EXPORTER_HANDOFF_LOGGER = f"{LOGGER_NAME}.exporter_handoff"
 
 @dataclass
 class _Startup:
-    settings: object
+    settings: Settings
     buffer: EarlyRecordBuffer
     began: float = field(default_factory=time.monotonic)
     go: threading.Event = field(default_factory=threading.Event)  # answered, timed out or exiting
@@ -85,7 +92,7 @@ _start_lock = threading.Lock()
 _startup: _Startup | None = None
 
 
-def track(event: str, level: int = logging.INFO, **dimensions) -> None:
+def track(event: str, level: int = logging.INFO, **dimensions: Any) -> None:
     """Emit one trace whose message is the event name."""
     try:
         logger.log(level, event, extra={"event": event, **dimensions})
@@ -93,7 +100,7 @@ def track(event: str, level: int = logging.INFO, **dimensions) -> None:
         pass
 
 
-def telemetry_credential(settings):
+def telemetry_credential(settings: Settings) -> TokenCredential | None:
     """The Entra ID credential that signs ingestion (APPLICATIONINSIGHTS_AUTHENTICATION_STRING), or None.
 
     Built from the same settings path as the storage credential. None means "pass no credential":
@@ -107,7 +114,7 @@ def telemetry_credential(settings):
     return build_credential(identity)
 
 
-def start_telemetry(settings) -> bool:
+def start_telemetry(settings: Settings) -> bool:
     """Send this worker's traces to Application Insights, configured in the background; True when
     telemetry is on (a connection string is set). Once per process: later calls are no-ops."""
     global _startup
@@ -169,7 +176,7 @@ def _start_in_background(startup: _Startup) -> None:
         startup.done.set()
 
 
-def _configure_exporter(settings) -> logging.Handler:
+def _configure_exporter(settings: Settings) -> logging.Handler:
     """Configure the distro; its LoggingHandler, detached from any logger.
 
     `sampling_ratio=1.0` because the distro's default rate-limited sampler drops traces; live
@@ -224,7 +231,7 @@ def _finish_before_exit() -> None:
             provider.force_flush(EXIT_FLUSH_TIMEOUT_MS)
 
 
-def _register_before_exit(callback) -> None:
+def _register_before_exit(callback: Callable[[], None]) -> None:
     """Run `callback` when the interpreter starts to exit, before any atexit callback.
 
     The OpenTelemetry SDK shuts its providers down in atexit callbacks registered when they are
