@@ -334,6 +334,40 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame,
             "validation_recomputed_from_cache": recomputed}
 
 
+def distillation_record(args, teacher: dict, teacher_run_id: str, soft: np.ndarray,
+                        augmented: tuple[list[str], np.ndarray] | None,
+                        augment_settings: augment.AugmentSettings | None) -> dict:
+    """How the student was taught (distillation.json in MLflow, and the card's block)."""
+    record = {
+        "method": "soft targets, binary cross-entropy (Tang et al. 2019 style)",
+        "target": "alpha * teacher P(positive) + (1 - alpha) * hard label",
+        "alpha": args.alpha, "teacher": teacher["name"], "teacher_run_id": teacher_run_id,
+        "transfer_set_rows": int(soft.sum()),
+        "hard_target_rows": int(len(soft) - soft.sum()),
+        "transfer_set": ("all training rows" if int(soft.sum()) == len(soft) else
+                         f"seeded stratified sample of {int(soft.sum())} training rows; the "
+                         "rest trained on hard labels"),
+        "early_stopping": "validation loss against hard labels",
+        "teacher_scores_cache": str(cache_path(args.output_dir, teacher_run_id)),
+        "teacher_scoring": scoring_timings(cache_path(args.output_dir, teacher_run_id)),
+        "teacher_train_rows": teacher["train_rows"],
+        "teacher_metrics": teacher["metrics"],
+        "teacher_validation_recomputed": teacher["validation_recomputed_from_cache"],
+        "decision_rule": DECISION_RULE,
+    }
+    if augmented is not None:
+        if augment_settings is None:
+            raise ValueError("augmented rows need the augment settings that made them")
+        augmented_cache = augmented_cache_path(args.output_dir, teacher_run_id)
+        record["augmentation"] = {
+            "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "
+                      "n-gram sampling; target = teacher probability alone",
+            **augment_settings.as_params(), "rows": len(augmented[0]),
+            "teacher_scores_cache": str(augmented_cache),
+            "teacher_scoring": scoring_timings(augmented_cache)}
+    return record
+
+
 def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd.DataFrame,
                      args, teacher_run_id: str, scoring_seconds: float | None,
                      augmented: tuple[list[str], np.ndarray] | None = None,
@@ -362,33 +396,8 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
         score, params, log_model, extra, _ = _fit_lstm("fasttext-lstm", student_splits, args,
                                                         run_dir, augmented=augmented)
         training_seconds = time.perf_counter() - started
-        distillation = {
-            "method": "soft targets, binary cross-entropy (Tang et al. 2019 style)",
-            "target": "alpha * teacher P(positive) + (1 - alpha) * hard label",
-            "alpha": args.alpha, "teacher": teacher["name"], "teacher_run_id": teacher_run_id,
-            "transfer_set_rows": int(soft.sum()),
-            "hard_target_rows": int(len(soft) - soft.sum()),
-            "transfer_set": ("all training rows" if int(soft.sum()) == len(soft) else
-                             f"seeded stratified sample of {int(soft.sum())} training rows; the "
-                             "rest trained on hard labels"),
-            "early_stopping": "validation loss against hard labels",
-            "teacher_scores_cache": str(cache_path(args.output_dir, teacher_run_id)),
-            "teacher_scoring": scoring_timings(cache_path(args.output_dir, teacher_run_id)),
-            "teacher_train_rows": teacher["train_rows"],
-            "teacher_metrics": teacher["metrics"],
-            "teacher_validation_recomputed": teacher["validation_recomputed_from_cache"],
-            "decision_rule": DECISION_RULE,
-        }
-        if augmented is not None:
-            if augment_settings is None:
-                raise ValueError("augmented rows need the augment settings that made them")
-            augmented_cache = augmented_cache_path(args.output_dir, teacher_run_id)
-            distillation["augmentation"] = {
-                "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "
-                          "n-gram sampling; target = teacher probability alone",
-                **augment_settings.as_params(), "rows": len(augmented[0]),
-                "teacher_scores_cache": str(augmented_cache),
-                "teacher_scoring": scoring_timings(augmented_cache)}
+        distillation = distillation_record(args, teacher, teacher_run_id, soft, augmented, augment_settings)
+        if augment_settings is not None and augmented is not None:
             params.update(augment_settings.as_params(), augmented_rows=len(augmented[0]))
         params.update(teacher_run_id=teacher_run_id, teacher=teacher["name"], alpha=args.alpha,
                       transfer_set_rows=int(soft.sum()), soft_target_share=round(

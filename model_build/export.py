@@ -197,7 +197,6 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
     import keras
 
     from model_build.lstm import word_embedding_class
-    from predict.model import load_model_artifact
     from predict.normalize import NORMALIZATION_VERSION, normalize_tweet
     from predict.tokenizer import TweetTokenizer
 
@@ -240,24 +239,10 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
     card.update(kept)
     if kept:
         print(f"kept from the previous card of the same run: {', '.join(kept)}")
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    shutil.copy(fp32_path, target / "model.onnx")
-    if shipped:
-        shutil.copy(int8_path, target / "model.int8.onnx")
-    tokenizer.save(target / "tokenizer.json")
-    (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-
-    served = load_model_artifact(target)
-    texts = held_out["test"]["text"].tolist()[:MIN_PARITY_TWEETS]
-    reference = onnx_predict(int8 if shipped else fp32, encode_batches(
-        tokenizer, normalized["test"][:MIN_PARITY_TWEETS]))
-    serving_diff = float(np.max(np.abs(served.predict_proba(texts) - reference)))
-    if serving_diff > max_diff:
-        raise ExportError(f"load_model_artifact disagrees with the exported graph: {serving_diff}")
-    print(f"load_model_artifact({target}) → {served.version}, agrees (max diff {serving_diff:.1e})")
-    card["serving_latency"] = _time_serving(served, texts)
+    _write_folder(target, fp32_path, int8_path if shipped else None, tokenizer, card)
+    served = _served_as_exported(target, int8 if shipped else fp32, tokenizer, normalized["test"],
+                                 held_out["test"]["text"].tolist(), max_diff)
+    card["serving_latency"] = _time_serving(served, held_out["test"]["text"].tolist()[:MIN_PARITY_TWEETS])
     card["robustness"] = {
         "what": "held-out test accuracy of the served graph with words made unknown: tokens "
                 "masked at random (mask_p), or only the K most frequent training words kept "
@@ -276,6 +261,32 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
         _log_export(run, target, card)
     shutil.rmtree(staging, ignore_errors=True)
     return card
+
+
+def _write_folder(target: Path, fp32_path: Path, int8_path: Path | None, tokenizer, card: dict) -> None:
+    """The artefact folder, from scratch: both graphs (int8 only when shipped), tokenizer, card."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy(fp32_path, target / "model.onnx")
+    if int8_path is not None:
+        shutil.copy(int8_path, target / "model.int8.onnx")
+    tokenizer.save(target / "tokenizer.json")
+    (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+
+
+def _served_as_exported(target: Path, session, tokenizer, normalized: list[str], texts: list[str],
+                        max_diff: float):
+    """Load the folder as the service does; it must score as the graph it was built from."""
+    from predict.model import load_model_artifact
+
+    served = load_model_artifact(target)
+    reference = onnx_predict(session, encode_batches(tokenizer, normalized[:MIN_PARITY_TWEETS]))
+    serving_diff = float(np.max(np.abs(served.predict_proba(texts[:MIN_PARITY_TWEETS]) - reference)))
+    if serving_diff > max_diff:
+        raise ExportError(f"load_model_artifact disagrees with the exported graph: {serving_diff}")
+    print(f"load_model_artifact({target}) → {served.version}, agrees (max diff {serving_diff:.1e})")
+    return served
 
 
 def _served_calibration(served, held_out: dict) -> dict:
