@@ -14,7 +14,7 @@ import numpy as np
 import onnxruntime as ort
 
 from predict.normalize import NORMALIZATION_VERSION
-from predict.tokenizer import SUBWORD_IDS, TOKEN_IDS, TweetTokenizer
+from predict.tokenizer import SUBWORD_IDS, TOKEN_IDS, EncodedBatch, TweetTokenizer
 
 TOKENIZER_FILE = "tokenizer.json"
 MODEL_CARD_FILE = "model_card.json"
@@ -49,6 +49,11 @@ class SentimentModel:
         if not texts:
             return np.zeros(0, dtype=np.float32)
         return self.run(self.tokenizer.feeds(texts, dtype=self.input_dtype))
+
+    def predict_batch(self, texts: Sequence[str]) -> tuple[np.ndarray, EncodedBatch]:
+        """`predict_proba`, plus what the encoder counted per tweet (tokens, unknown, truncated)."""
+        encoded = self.tokenizer.encode_batch(texts, dtype=self.input_dtype)
+        return self.run(encoded.feeds), encoded
 
     def run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         """P(positive) for already encoded inputs (`tokenizer.feeds`), shape [batch]."""

@@ -122,11 +122,36 @@ def compare(name: str, texts: Iterable[str], show: int = 5) -> tuple[int, int, l
     return compared, len(differ), cut
 
 
+def compare_probabilities() -> float:
+    """Max |P_old - P_new| on the test split: the old path (frozen normaliser, the tokenizer's
+    per-text ids) against the served one (SentimentModel.predict_batch)."""
+    import numpy as np
+
+    from model_build.data import DEFAULT_DATA_DIR, build_splits
+    from predict.model import load_model_artifact
+
+    model = load_model_artifact(ROOT / "onnx_models" / "fasttext_lstm")
+    texts = list(build_splits(ROOT / DEFAULT_DATA_DIR).test["text"])
+    old, new = [], []
+    for start in range(0, len(texts), 100):
+        batch = texts[start:start + 100]
+        ids = model.tokenizer.encode_normalized([normalize_tweet_v3(t) for t in batch], dtype=model.input_dtype)
+        old.append(model.run({"token_ids": ids}))
+        new.append(model.predict_batch(batch)[0])
+    diff = float(np.max(np.abs(np.concatenate(old) - np.concatenate(new))))
+    print(f"test split: {len(texts):,} tweets in batches of 100, max |P_old - P_new| = {diff}")
+    return diff
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fuzz", type=int, default=300_000, help="random texts (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--probabilities", action="store_true",
+                        help="only compare the served model's probabilities on the test split")
     args = parser.parse_args(argv)
+    if args.probabilities:
+        return 1 if compare_probabilities() > 0 else 0
     raw = list(data_file_texts())
     sources = {
         "data files, raw": raw,
