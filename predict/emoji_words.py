@@ -5,9 +5,10 @@ zero-width joiners it skips in a list (`i in ignore`), so "😂\u200d" * 500 cos
 (31 ms for 1,000 characters). Here only *clusters* are walked: maximal runs of characters that
 can belong to an emoji (any character of an EMOJI_DATA key, the joiner, the variation selectors;
 an ASCII digit, '#' or '*' only before U+FE0F or U+20E3, the only way a keycap starts). Any other
-character is, for the library's tokenizer, a plain character that flushes its pending tokens and
-that no later step of it reads back as part of an emoji, so a cluster is read the same alone as
-in its text. Each cluster is read by `replace_in_cluster`, the library's own algorithm
+character is, for the library's tokenizer, a plain character that no walk can enter; after it
+the tokenizer only steps back over that one character, so a cluster read with the character
+before it as context reads as in its text; unless a joiner follows a skin tone or hair
+component (COMPONENT_JOINER_RE): then the whole text is read. Each cluster is read by `replace_in_cluster`, the library's own algorithm
 (emoji/tokenizer.py `tokenize`, `replace_emoji` with `config.replace_emoji_keep_zwj` False) with
 the skipped positions in a set.
 """
@@ -52,11 +53,31 @@ _OTHERS = _ranges({c for c in _KEY_CHARS if not c.isascii()} - {_ZWJ}) + "\\u200
 CLUSTER_RE = re.compile(
     f"[{_OTHERS}{_KEYCAP_STARTS}](?:(?<=[{_OTHERS}])|(?=[\\ufe0f\\u20e3]))"
     f"(?:[{_OTHERS}]|[{_KEYCAP_STARTS}](?=[\\ufe0f\\u20e3]))*")
-# Characters that continue an emoji (they appear after the first character of some key). Before
-# any other character no walk of the tokenizer can go on, and no joiner rule applies (a joiner is
-# itself a continuation), so a cluster is read unit by unit, each unit once per spelling.
+# Characters that continue an emoji (they appear after the first character of some key).
 _CONTINUATIONS = _ranges({c for key in EMOJI_DATA for c in key[1:]} | {_ZWJ, *_VARIATION_SELECTORS}, gap=0)
-UNIT_RE = re.compile(f"[^{_CONTINUATIONS}][{_CONTINUATIONS}]*|[{_CONTINUATIONS}]+")
+# A joiner after a skin tone or hair component makes the tokenizer step back two tokens, and
+# repeated steps can reach past a cluster's start (emoji 2.16 then drops characters there); a
+# text with one is read whole.
+COMPONENT_JOINER_RE = re.compile(
+    "[" + _class({k for k, v in EMOJI_DATA.items() if v["status"] == _COMPONENT and len(k) == 1}) + "]\u200d")
+# Without continuations the tokenizer reads every character alone: an emoji of one code point
+# (str.translate can replace those) or a plain one.
+CONTINUATION_RE = re.compile(f"[{_CONTINUATIONS}]")
+
+
+class SingleCharacterEmoji(dict):
+    """A str.translate table, filled on first use: code point -> `replace(char, data)` for the
+    one-character emoji, the character itself for any other."""
+
+    def __init__(self, replace: Callable[[str, dict], str]) -> None:
+        super().__init__()
+        self._replace = replace
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        data = EMOJI_DATA.get(char)
+        self[code] = char if data is None or char not in get_search_tree() else self._replace(char, data)
+        return self[code]
 
 
 

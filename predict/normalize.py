@@ -27,7 +27,13 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-from predict.emoji_words import CLUSTER_RE, UNIT_RE, replace_in_cluster
+from predict.emoji_words import (
+    CLUSTER_RE,
+    COMPONENT_JOINER_RE,
+    CONTINUATION_RE,
+    SingleCharacterEmoji,
+    replace_in_cluster,
+)
 
 NORMALIZATION_VERSION = "3"
 # The normaliser reads at most this many characters of a text after HTML unescaping and NFKC.
@@ -77,7 +83,8 @@ _MENTION_RE = re.compile(r"@(?<!\w@)\w+")
 _HASHTAG_RE = re.compile(r"#(?<!\w#)(\w+)")
 _APOSTROPHES_RE = re.compile(r"[\u2018\u2019\u02bc\u0060\u00b4]")
 # "soooo" and "sooo" are the same word: collapse runs of 3+ identical characters to 2.
-_ELONGATION_RE = re.compile(r"(.)\1{2,}")
+# Placeholders (below) are left alone: each stands for its own tokens, even three in a row.
+_ELONGATION_RE = re.compile(r"([^\U000f0001-\U000ffffd])\1{2,}")
 # Inserted words (emoticons, emoji) travel as one placeholder character each, from plane 15's
 # private use area, until the tokens are joined (see _placeholder).
 _PLACEHOLDER_FIRST = 0xF0001
@@ -134,7 +141,10 @@ _placeholder_lock = threading.Lock()
 
 
 def _placeholder(words: str) -> str:
-    """" <placeholder> " standing for the tokens of the inserted `words` (" " if it has none)."""
+    """The placeholder standing for the tokens of the inserted " words " (" " if it has none).
+
+    No spaces around it: it is a token of its own, and nothing next to it can join it (it is not
+    a word character, an apostrophe, '#', or part of a run that elongation shortens)."""
     found = _PLACEHOLDER_OF.get(words)
     if found is not None:
         return found
@@ -146,7 +156,7 @@ def _placeholder(words: str) -> str:
             else:
                 code = _PLACEHOLDER_FIRST + len(_PLACEHOLDER_TOKENS)
                 _PLACEHOLDER_TOKENS[code] = tokens
-                _PLACEHOLDER_OF[words] = f" {chr(code)} "
+                _PLACEHOLDER_OF[words] = chr(code)
         return _PLACEHOLDER_OF[words]
 
 
@@ -158,17 +168,26 @@ def _emoji_placeholder(emoji: str, data: dict) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _unit_with_placeholders(unit: str) -> str:
-    return replace_in_cluster(unit, _emoji_placeholder)
+def _cluster_in_context(context: str, cluster: str) -> str:
+    return replace_in_cluster(context + cluster, _emoji_placeholder)[len(context):]
+
+
+_SINGLE_EMOJI_PLACEHOLDERS = SingleCharacterEmoji(_emoji_placeholder)
 
 
 def _cluster_with_placeholders(match: re.Match[str]) -> str:
-    return "".join(map(_unit_with_placeholders, UNIT_RE.findall(match.group())))
+    cluster, start = match.group(), match.start()
+    if not CONTINUATION_RE.search(cluster):
+        return cluster.translate(_SINGLE_EMOJI_PLACEHOLDERS)
+    # The character before the cluster: the tokenizer may step back onto it (emoji_words.py).
+    return _cluster_in_context(match.string[start - 1] if start else "", cluster)
 
 
 def _replace_emoji(text: str) -> str:
     if not CLUSTER_RE.search(text):
         return text
+    if COMPONENT_JOINER_RE.search(text):
+        return replace_in_cluster(text, _emoji_placeholder)
     return CLUSTER_RE.sub(_cluster_with_placeholders, text)
 
 
