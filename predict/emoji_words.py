@@ -6,9 +6,9 @@ zero-width joiners it skips in a list (`i in ignore`), so "😂\u200d" * 500 cos
 can belong to an emoji (any character of an EMOJI_DATA key, the joiner, the variation selectors;
 an ASCII digit, '#' or '*' only before U+FE0F or U+20E3, the only way a keycap starts). Any other
 character is, for the library's tokenizer, a plain character that no walk can enter; after it
-the tokenizer only steps back over that one character, so a cluster read with the character
-before it as context reads as in its text; unless a joiner follows a skin tone or hair
-component (COMPONENT_JOINER_RE): then the whole text is read. Each cluster is read by `replace_in_cluster`, the library's own algorithm
+the tokenizer only steps back over that one character, so a cluster reads alone as in its text
+(so do the units of UNIT_RE); unless a joiner follows a skin tone or hair component
+(COMPONENT_JOINER_RE): then the tokenizer steps back two tokens, and the whole text is read. Each cluster is read by `replace_in_cluster`, the library's own algorithm
 (emoji/tokenizer.py `tokenize`, `replace_emoji` with `config.replace_emoji_keep_zwj` False) with
 the skipped positions in a set.
 """
@@ -55,6 +55,10 @@ CLUSTER_RE = re.compile(
     f"(?:[{_OTHERS}]|[{_KEYCAP_STARTS}](?=[\\ufe0f\\u20e3]))*")
 # Characters that continue an emoji (they appear after the first character of some key).
 _CONTINUATIONS = _ranges({c for key in EMOJI_DATA for c in key[1:]} | {_ZWJ, *_VARIATION_SELECTORS}, gap=0)
+# Before a character that continues no emoji, no walk can go on and a joiner rule steps back at
+# most one token, which starts there or later: a cluster reads as the units that start at such
+# characters, each alone (and so each can be cached).
+UNIT_RE = re.compile(f"[^{_CONTINUATIONS}][{_CONTINUATIONS}]*|[{_CONTINUATIONS}]+")
 # A joiner after a skin tone or hair component makes the tokenizer step back two tokens, and
 # repeated steps can reach past a cluster's start (emoji 2.16 then drops characters there); a
 # text with one is read whole.

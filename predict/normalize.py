@@ -31,6 +31,7 @@ from predict.emoji_words import (
     CLUSTER_RE,
     COMPONENT_JOINER_RE,
     CONTINUATION_RE,
+    UNIT_RE,
     SingleCharacterEmoji,
     replace_in_cluster,
 )
@@ -168,19 +169,18 @@ def _emoji_placeholder(emoji: str, data: dict) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _cluster_in_context(context: str, cluster: str) -> str:
-    return replace_in_cluster(context + cluster, _emoji_placeholder)[len(context):]
+def _unit_with_placeholders(unit: str) -> str:
+    return replace_in_cluster(unit, _emoji_placeholder)
 
 
 _SINGLE_EMOJI_PLACEHOLDERS = SingleCharacterEmoji(_emoji_placeholder)
 
 
 def _cluster_with_placeholders(match: re.Match[str]) -> str:
-    cluster, start = match.group(), match.start()
+    cluster = match.group()
     if not CONTINUATION_RE.search(cluster):
         return cluster.translate(_SINGLE_EMOJI_PLACEHOLDERS)
-    # The character before the cluster: the tokenizer may step back onto it (emoji_words.py).
-    return _cluster_in_context(match.string[start - 1] if start else "", cluster)
+    return "".join(map(_unit_with_placeholders, UNIT_RE.findall(cluster)))
 
 
 def _replace_emoji(text: str) -> str:
