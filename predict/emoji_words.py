@@ -55,10 +55,15 @@ CLUSTER_RE = re.compile(
     f"(?:[{_OTHERS}]|[{_KEYCAP_STARTS}](?=[\\ufe0f\\u20e3]))*")
 # Characters that continue an emoji (they appear after the first character of some key).
 _CONTINUATIONS = _ranges({c for key in EMOJI_DATA for c in key[1:]} | {_ZWJ, *_VARIATION_SELECTORS}, gap=0)
-# Before a character that continues no emoji, no walk can go on and a joiner rule steps back at
-# most one token, which starts there or later: a cluster reads as the units that start at such
-# characters, each alone (and so each can be cached).
-UNIT_RE = re.compile(f"[^{_CONTINUATIONS}][{_CONTINUATIONS}]*|[{_CONTINUATIONS}]+")
+# A walk of the tokenizer goes from one character to the next only along a pair found in some
+# key: after a joiner, the characters that follow one in a key; after anything else, the
+# characters that follow a non-joiner in a key (selectors, skin tones, keycap, tags, flags).
+# Between any other pair no walk goes on, and a joiner rule steps back at most over the one
+# token before the joiner, so a cluster reads as the units cut there, each alone (each cached).
+_AFTER_JOINER = _ranges({b for key in EMOJI_DATA for a, b in zip(key, key[1:], strict=False) if a == _ZWJ}, gap=0)
+_AFTER_OTHER = _ranges({b for key in EMOJI_DATA for a, b in zip(key, key[1:], strict=False) if a != _ZWJ}
+                       | {_ZWJ, *_VARIATION_SELECTORS}, gap=0)
+UNIT_RE = re.compile(f"[\\s\\S](?:[{_AFTER_OTHER}]|(?<=\\u200d)[{_AFTER_JOINER}])*")
 # A joiner after a skin tone or hair component makes the tokenizer step back two tokens, and
 # repeated steps can reach past a cluster's start (emoji 2.16 then drops characters there); a
 # text with one is read whole.
