@@ -191,24 +191,18 @@ def _replace_emoji(text: str) -> str:
     return CLUSTER_RE.sub(_cluster_with_placeholders, text)
 
 
-@lru_cache(maxsize=4096)
-def _nfkd_length(char: str) -> int:
-    return len(unicodedata.normalize("NFKD", char))
-
-
 def _nfkc_within_limit(text: str) -> str:
-    """NFKC of the text, cut to MAX_NORMALIZED_CHARS, without ever normalising much more."""
+    """NFKC of the text, at most MAX_NORMALIZED_CHARS long, composing no more than that.
+
+    NFKC is the composition of NFKD, and never longer than it. NFKD alone is cheap (one pass,
+    no composition): when it is too long, only its first MAX_NORMALIZED_CHARS are composed.
+    """
     if unicodedata.is_normalized("NFKC", text):
         return text[:MAX_NORMALIZED_CHARS]
-    # NFKC is never longer than NFKD, whose length is the sum over characters.
-    growth = sum((_nfkd_length(c) - 1) * text.count(c) for c in set(text) if not c.isascii())
-    if len(text) + growth <= MAX_NORMALIZED_CHARS:
+    decomposed = unicodedata.normalize("NFKD", text)
+    if len(decomposed) <= MAX_NORMALIZED_CHARS:
         return unicodedata.normalize("NFKC", text)
-    bound = end = 0
-    while end < len(text) and bound + _nfkd_length(text[end]) <= MAX_NORMALIZED_CHARS:
-        bound += _nfkd_length(text[end])
-        end += 1
-    return unicodedata.normalize("NFKC", text[:end])
+    return unicodedata.normalize("NFKC", decomposed[:MAX_NORMALIZED_CHARS])
 
 
 def _remove_urls(text: str) -> str:
