@@ -105,6 +105,21 @@ def fuzz_texts(count: int, seed: int) -> Iterable[str]:
         yield "".join(parts)
 
 
+def joiner_texts(count: int, seed: int) -> Iterable[str]:
+    """Random texts weighted to what the emoji tokenizer steps back over: joiners, skin tones,
+    hair components, family members, gender signs, tags, flags."""
+    rng = random.Random(seed)
+    alphabet = [
+        "\u200d", "\U0001f3fd", "\U0001f3fb", "\U0001f9dd", "\u2640", "\U0001f9d1", "\u2764", "\ufe0f", "/",
+        "1", "a", "#", "\u20e3", "\U0001f468", "\U0001f469", "\U0001f467", "\U0001f3f4", "\U000e0067",
+        "\U000e007f", "\U0001f1fa", "\U0001f1f8", " ", "\U0001f602", "\U0001f9b0", "x", ".", ":)",
+        "\U0001f48b", "\U0001f525", "\U0001f91d", "\u2b1b", "\U0001f426", "\u2642", "\U0001f9ba",
+        "\U0001f3f3", "\U0001f308", "\u26a7", "\U0001f43b", "\u2744", "\ufdfa", "&amp;",
+    ]
+    for _ in range(count):
+        yield "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+
+
 def compare(name: str, texts: Iterable[str], show: int = 5) -> tuple[int, int, list[str]]:
     """(texts compared, ordinary texts that differ, cut texts that differ)."""
     compared, differ, cut = 0, [], []
@@ -160,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         "tests and behaviour cases": test_strings(),
         "every emoji, alone and in context": emoji_texts(),
         f"random texts (seed {args.seed})": fuzz_texts(args.fuzz, args.seed),
+        f"random texts weighted to joiners (seed {args.seed})": joiner_texts(args.fuzz, args.seed),
     }
     total = differing = 0
     for name, texts in sources.items():
