@@ -132,10 +132,11 @@ def _words_to_tokens(text: str) -> str:
     return " ".join(_TOKEN_RE.findall(text)).translate(_PLACEHOLDER_TOKENS)
 
 
-# Why placeholders: an inserted word such as " japanese service charge button " is surrounded by
-# spaces, so the last steps turn it into the same tokens wherever it stands. Computing them once
-# per word and carrying one character instead keeps "🈂" * 1000 from becoming 32,000 characters
-# that every later step would read. Placeholders end with the tokens in one str.translate.
+# Why placeholders: an inserted word such as " hand with index finger and thumb crossed " is
+# surrounded by spaces, so the last steps turn it into the same tokens wherever it stands.
+# Computing them once per word and carrying one character instead keeps "\U0001faf0" * 1000 from
+# becoming 42,000 characters that every later step would read. Placeholders end with the tokens
+# in one str.translate. There is one per distinct word (at most one per emoji of the library).
 _PLACEHOLDER_TOKENS: dict[int, str] = {}
 _PLACEHOLDER_OF: dict[str, str] = {}
 _placeholder_lock = threading.Lock()
