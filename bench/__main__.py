@@ -1,4 +1,4 @@
-"""`python -m bench [cold-start|latency|http|size|report|all]`: see bench/__init__.py."""
+"""`python -m bench [cold-start|latency|http|size|normalize|report|all]`: see bench/__init__.py."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = ROOT / "onnx_models" / "fasttext_lstm"
 # The deployed model as Keras: written by `python -m model_build distill`, not committed.
 DEFAULT_KERAS_FILE = ROOT / "artifacts" / "fasttext_lstm_distilled" / "model.keras"
-PARTS = ("cold-start", "latency", "http", "size")
+PARTS = ("cold-start", "latency", "http", "size", "normalize")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--calls", type=int, default=2000, help="single-tweet calls (default: %(default)s)")
     parser.add_argument("--duration", type=float, default=60.0, help="HTTP load seconds (default: %(default)s)")
     parser.add_argument("--clients", type=int, default=16, help="HTTP client threads (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=15,
+                        help="interleaved rounds of the normalize part (default: %(default)s)")
     parser.add_argument("--previous-model-dir", type=Path, default=None,
                         help="the previously shipped artefact, measured beside the current one "
                              "(default: taken from git, see bench/previous.py)")
@@ -62,6 +64,9 @@ def run_part(part: str, args) -> dict:
         from bench import latency
         return latency.measure(args.model_dir, calls=args.calls,
                                previous_dir=args.previous_model_dir)
+    if part == "normalize":
+        from bench import normalization
+        return normalization.measure(args.model_dir, rounds=args.rounds)
     if part == "http":
         from bench import http_load
         return http_load.measure(args.model_dir, clients=args.clients, seconds=args.duration)

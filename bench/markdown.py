@@ -126,6 +126,32 @@ def _size(section: dict) -> list[str]:
     return rows
 
 
+def _normalize(section: dict) -> list[str]:
+    split, worst = section["split"], section["worst_case"]
+    b, n = section["batch"], section["text_chars"]
+    rows = ["## Predict function at a full batch, and worst-case normalisation", "",
+            f"Registered predict function (`function_app`, as the worker calls it) on {b} sample tweets, "
+            f"beside its parts on the same texts, interleaved over {max(section['rounds'], 40)} rounds "
+            f"(medians); measured {_load(section)}.", "",
+            "| function | normalise | encode | ONNX graph | rest (request, records, JSON) | graph share |",
+            "| --- | --- | --- | --- | --- | --- |",
+            f"| {split['function']} ms | {split['normalise']} ms | {split['encode']} ms | {split['graph']} ms | "
+            f"{split['rest']} ms | **{split['graph_share']:.0%}** |", "",
+            f"Worst-case normalisation: full batches ({b} different texts of {n} characters each, "
+            f"seed {section['seed']}) of hostile shapes against ordinary text of the same size, "
+            f"interleaved over {section['rounds']} rounds; \"before\" is the pre-rewrite normaliser "
+            "(bench/normalize_v3_reference.py) on a few texts, scaled to the batch.", "",
+            "| shape | normalise | × ordinary | predict function | × ordinary | before: normalise |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for name, v in worst["shapes"].items():
+        rows.append(f"| {name} | {v['normalise_ms']:.2f} ms | {v['normalise_ratio']:.2f} | {v['function_ms']:.2f} ms | "
+                    f"{v['function_ratio']:.2f} | {v['before_normalise_ms']:,.1f} ms |")
+    wn, wf = worst["worst_normalise"], worst["worst_function"]
+    rows += ["", f"**Worst-case normalisation: {wn}, {worst['shapes'][wn]['normalise_ratio']:.2f}× ordinary text "
+             f"of the same size**; predict function: {wf}, {worst['shapes'][wf]['function_ratio']:.2f}×.", ""]
+    return rows
+
+
 def render(results: dict) -> str:
     m = results.get("machine", {})
     libs = ", ".join(f"{k} {v}" for k, v in m.get("libraries", {}).items())
@@ -136,7 +162,7 @@ def render(results: dict) -> str:
              f"Python {m.get('python')}; {libs}.", ""]
     sections = results.get("sections", {})
     for name, render_section in (("cold_start", _cold_start), ("latency", _latency),
-                                 ("http", _http), ("size", _size)):
+                                 ("http", _http), ("size", _size), ("normalize", _normalize)):
         if name in sections:
             lines += render_section(sections[name])
     return "\n".join(lines).rstrip() + "\n"

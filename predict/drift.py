@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from predict.normalize import NORMALIZATION_VERSION
-from predict.tokenizer import TweetTokenizer
+from predict.tokenizer import EncodedBatch, TweetTokenizer
 
 # customDimensions names on `prediction_served`: a contract with monitoring/*.kql, never rename one.
 UNKNOWN_WORD_SHARE = "unknown_word_share"
@@ -67,3 +67,12 @@ def drift_signals(token_ids: np.ndarray, counts: np.ndarray, tokenizer: TweetTok
     share = unknown.sum(axis=1) / np.maximum(n_read, 1)
     return DriftSignals(unknown_word_share=share, token_count=counts,
                         truncated=counts > tokenizer.max_length)
+
+
+def drift_from_encoded(encoded: EncodedBatch) -> DriftSignals:
+    """The same signals from what the encoder counted while encoding (no second pass)."""
+    counts = np.asarray(encoded.token_counts, dtype=np.int64)
+    unknown = np.asarray(encoded.unknown_counts, dtype=np.int64)
+    read = np.minimum(counts, encoded.max_length)
+    return DriftSignals(unknown_word_share=unknown / np.maximum(read, 1), token_count=counts,
+                        truncated=counts > encoded.max_length)

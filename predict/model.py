@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from predict.drift import DriftSignals, drift_signals, token_counts
-from predict.normalize import NORMALIZATION_VERSION, normalize_tweet
-from predict.tokenizer import SUBWORD_IDS, TOKEN_IDS, TweetTokenizer
+from predict.drift import DriftSignals, drift_from_encoded
+from predict.normalize import NORMALIZATION_VERSION
+from predict.tokenizer import SUBWORD_IDS, TOKEN_IDS, EncodedBatch, TweetTokenizer
 
 TOKENIZER_FILE = "tokenizer.json"
 MODEL_CARD_FILE = "model_card.json"
@@ -51,11 +51,15 @@ class SentimentModel:
             return np.zeros(0, dtype=np.float32)
         return self.run(self.tokenizer.feeds(texts, dtype=self.input_dtype))
 
+    def predict_batch(self, texts: Sequence[str]) -> tuple[np.ndarray, EncodedBatch]:
+        """`predict_proba`, plus what the encoder counted per tweet (tokens, unknown, truncated)."""
+        encoded = self.tokenizer.encode_batch(texts, dtype=self.input_dtype)
+        return self.run(encoded.feeds), encoded
+
     def score(self, texts: Sequence[str]) -> tuple[np.ndarray, DriftSignals]:
         """P(positive) of each raw tweet and its drift signals (predict/drift.py), from one encoding."""
-        normalized = [normalize_tweet(t) for t in texts]
-        feeds = self.tokenizer.feeds_normalized(normalized, dtype=self.input_dtype)
-        return self.run(feeds), drift_signals(feeds[TOKEN_IDS], token_counts(normalized), self.tokenizer)
+        probabilities, encoded = self.predict_batch(texts)
+        return probabilities, drift_from_encoded(encoded)
 
     def run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         """P(positive) for already encoded inputs (`tokenizer.feeds`), shape [batch]."""

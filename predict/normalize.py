@@ -23,12 +23,25 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
-import emoji
+from predict.emoji_words import (
+    CLUSTER_RE,
+    COMPONENT_JOINER_RE,
+    CONTINUATION_RE,
+    UNIT_RE,
+    SingleCharacterEmoji,
+    replace_in_cluster,
+)
 
 NORMALIZATION_VERSION = "3"
+# The normaliser reads at most this many characters of a text after HTML unescaping and NFKC.
+# NFKC can make a text 18 times longer (U+FDFA), and every later step costs time per character;
+# no tweet comes near the limit (280 characters; 359 at most in the training data, also after
+# NFKC), and the service refuses texts over 1,000 characters before this. See docs/benchmarks.md.
+MAX_NORMALIZED_CHARS = 2000
 
 # Order matters: longer emoticons first so ":-((" is not read as ":-(" plus "(".
 _EMOTICON_WORDS: dict[str, str] = {
@@ -45,18 +58,39 @@ _EMOTICON_WORDS: dict[str, str] = {
 }
 # An emoticon only counts when it stands apart from letters and digits: "http://x.co/a:(b" or
 # "12:30" must not become words, and ":/" inside a URL is removed with the URL first anyway.
+# Each alternative starts with its first character so the regex engine can skip ahead to the
+# few characters that start an emoticon; the look-behind then checks the character before it.
 _EMOTICON_RE = re.compile(
-    r"(?<![\w:;=])("
-    + "|".join(re.escape(e) for e in sorted(_EMOTICON_WORDS, key=len, reverse=True))
-    + r")(?![\w])"
+    "(?:"
+    + "|".join(re.escape(e[0]) + r"(?<![\w:;=][\s\S])" + re.escape(e[1:])
+               for e in sorted(_EMOTICON_WORDS, key=len, reverse=True))
+    + r")(?!\w)"
 )
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9.-]+\.(?:com|net|org|ly|co|io)/\S*", re.I)
-_MENTION_RE = re.compile(r"(?<!\w)@\w+")
-_HASHTAG_RE = re.compile(r"(?<!\w)#(\w+)")
+# URLs: "http://...", "www...." or "<host>.com/..." up to the next space.
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
+# The "<host>.com/" form needs a scan back over the host, and tried from every word boundary of a
+# long run like "7.7.7.7." that costs quadratic time (10 / 40 / 159 / 625 ms for 500 / 1k / 2k /
+# 4k characters). A match can only exist when ".com/" (or another of these endings) occurs; then
+# _URL_OR_HOST_RE reads each run of host characters once: where the host form fails from the
+# run's first word boundary it fails from every later one (same end, less room), so its third
+# alternative keeps the rest of a run holding "." or "-" as it is (it stops where "http"/"www"
+# starts, to let the first alternative try there). Runs without "." or "-" have one boundary.
+_HOST_END_RE = re.compile(r"\.(?:com|net|org|ly|co|io)/", re.I)
+_URL_OR_HOST_RE = re.compile(
+    r"(?:https?://|www\.)\S+|\b[a-z0-9.-]+\.(?:com|net|org|ly|co|io)/\S*"
+    r"|\b(?P<kept>(?:(?!(?:https?://|www\.)\S)[a-z0-9])*+[.-](?:(?!(?:https?://|www\.)\S)[a-z0-9.-])*+)", re.I)
+# Look-behinds after the "@" / "#" so the engine can skip ahead to those characters.
+_MENTION_RE = re.compile(r"@(?<!\w@)\w+")
+_HASHTAG_RE = re.compile(r"#(?<!\w#)(\w+)")
 _APOSTROPHES_RE = re.compile(r"[\u2018\u2019\u02bc\u0060\u00b4]")
 # "soooo" and "sooo" are the same word: collapse runs of 3+ identical characters to 2.
-_ELONGATION_RE = re.compile(r"(.)\1{2,}")
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]")
+# Placeholders (below) are left alone: each stands for its own tokens, even three in a row.
+_ELONGATION_RE = re.compile(r"([^\U000f0001-\U000ffffd])\1{2,}")
+# Inserted words (emoticons, emoji) travel as one placeholder character each, from plane 15's
+# private use area, until the tokens are joined (see _placeholder).
+_PLACEHOLDER_FIRST = 0xF0001
+_PLANE_15_RE = re.compile("[\U000f0000-\U000fffff]")
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]|[\U000f0001-\U000ffffd]")
 
 
 # (part of the emoji's English name, the word it becomes); the first match wins, so specific
@@ -90,19 +124,115 @@ def _emoji_to_words(_emoji: str, data: dict) -> str:
     return f" {name} "
 
 
+def _words_to_tokens(text: str) -> str:
+    """The last steps: hashtags lose their '#', lower case, elongations, tokens."""
+    if "#" in text:
+        text = _HASHTAG_RE.sub(r"\1", text)
+    text = _ELONGATION_RE.sub(r"\1\1", text.lower())
+    return " ".join(_TOKEN_RE.findall(text)).translate(_PLACEHOLDER_TOKENS)
+
+
+# Why placeholders: an inserted word such as " hand with index finger and thumb crossed " is
+# surrounded by spaces, so the last steps turn it into the same tokens wherever it stands.
+# Computing them once per word and carrying one character instead keeps "\U0001faf0" * 1000 from
+# becoming 42,000 characters that every later step would read. Placeholders end with the tokens
+# in one str.translate. There is one per distinct word (at most one per emoji of the library).
+_PLACEHOLDER_TOKENS: dict[int, str] = {}
+_PLACEHOLDER_OF: dict[str, str] = {}
+_placeholder_lock = threading.Lock()
+
+
+def _placeholder(words: str) -> str:
+    """The placeholder standing for the tokens of the inserted " words " (" " if it has none).
+
+    No spaces around it: it is a token of its own, and nothing next to it can join it (it is not
+    a word character, an apostrophe, '#', or part of a run that elongation shortens)."""
+    found = _PLACEHOLDER_OF.get(words)
+    if found is not None:
+        return found
+    tokens = _words_to_tokens(words)
+    with _placeholder_lock:
+        if words not in _PLACEHOLDER_OF:
+            if not tokens:
+                _PLACEHOLDER_OF[words] = " "
+            else:
+                code = _PLACEHOLDER_FIRST + len(_PLACEHOLDER_TOKENS)
+                _PLACEHOLDER_TOKENS[code] = tokens
+                _PLACEHOLDER_OF[words] = chr(code)
+        return _PLACEHOLDER_OF[words]
+
+
+_EMOTICON_PLACEHOLDERS = {e: _placeholder(f" {word} ") for e, word in _EMOTICON_WORDS.items()}
+
+
+def _emoji_placeholder(emoji: str, data: dict) -> str:
+    return _placeholder(_emoji_to_words(emoji, data))
+
+
+@lru_cache(maxsize=8192)
+def _unit_with_placeholders(unit: str) -> str:
+    return replace_in_cluster(unit, _emoji_placeholder)
+
+
+_SINGLE_EMOJI_PLACEHOLDERS = SingleCharacterEmoji(_emoji_placeholder)
+
+
+def _cluster_with_placeholders(match: re.Match[str]) -> str:
+    cluster = match.group()
+    if not CONTINUATION_RE.search(cluster):
+        return cluster.translate(_SINGLE_EMOJI_PLACEHOLDERS)
+    return "".join(map(_unit_with_placeholders, UNIT_RE.findall(cluster)))
+
+
+def _replace_emoji(text: str) -> str:
+    if not CLUSTER_RE.search(text):
+        return text
+    if COMPONENT_JOINER_RE.search(text):
+        return replace_in_cluster(text, _emoji_placeholder)
+    return CLUSTER_RE.sub(_cluster_with_placeholders, text)
+
+
+def _nfkc_within_limit(text: str) -> str:
+    """NFKC of the text, at most MAX_NORMALIZED_CHARS long, composing no more than that.
+
+    NFKC is the composition of NFKD, and never longer than it. NFKD alone is cheap (one pass,
+    no composition): when it is too long, only its first MAX_NORMALIZED_CHARS are composed.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text[:MAX_NORMALIZED_CHARS]
+    decomposed = unicodedata.normalize("NFKD", text)
+    if len(decomposed) <= MAX_NORMALIZED_CHARS:
+        return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", decomposed[:MAX_NORMALIZED_CHARS])
+
+
+def _remove_urls(text: str) -> str:
+    if _HOST_END_RE.search(text):
+        # A URL becomes "" here rather than " ": it always runs to a space or the end, so the
+        # tokens are the same.
+        return _URL_OR_HOST_RE.sub(r"\g<kept>", text)
+    if "/" in text or "w" in text or "W" in text:
+        return _URL_RE.sub(" ", text)
+    return text
+
+
 def normalize_tweet(text: str) -> str:
-    """Return the tweet as space-separated lower-case tokens for the neural models."""
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text)
+    """Return the tweet as space-separated lower-case tokens for the neural models.
+
+    Every step takes time linear in the text, and the text never grows past
+    MAX_NORMALIZED_CHARS plus one character per emoticon or emoji (docs/benchmarks.md).
+    """
+    text = _nfkc_within_limit(html.unescape(text))
+    if _PLANE_15_RE.search(text):
+        # Plane-15 private-use characters are placeholders below; U+E000 reads the same.
+        text = _PLANE_15_RE.sub("\ue000", text)
     text = _APOSTROPHES_RE.sub("'", text)
-    text = _URL_RE.sub(" ", text)
-    text = _MENTION_RE.sub(" ", text)
-    text = _EMOTICON_RE.sub(lambda m: f" {_EMOTICON_WORDS[m.group(1)]} ", text)
-    text = emoji.replace_emoji(text, replace=_emoji_to_words)
-    text = _HASHTAG_RE.sub(r"\1", text)
-    text = text.lower()
-    text = _ELONGATION_RE.sub(r"\1\1", text)
-    return " ".join(_TOKEN_RE.findall(text))
+    text = _remove_urls(text)
+    if "@" in text:
+        text = _MENTION_RE.sub(" ", text)
+    text = _EMOTICON_RE.sub(lambda m: _EMOTICON_PLACEHOLDERS[m.group()], text)
+    text = _replace_emoji(text)
+    return _words_to_tokens(text)
 
 
 # Negations and intensifiers that the stop-word list would otherwise remove but that carry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -32,17 +33,24 @@ def parse_predict_request(payload: dict, settings: Settings) -> tuple[list[str],
     return [require_text(t, f"texts[{i}]", settings.max_text_chars) for i, t in enumerate(texts)], True
 
 
+def _prediction_ids(count: int) -> list[str]:
+    """`count` random UUID4 strings from one read of the OS's random source (uuid.uuid4 reads
+    16 bytes per call)."""
+    random = os.urandom(16 * count)
+    return [str(uuid.UUID(bytes=random[i:i + 16], version=4)) for i in range(0, 16 * count, 16)]
+
+
 def predict_texts(model: SentimentModel, texts: list[str]) -> tuple[list[dict[str, Any]], DriftSignals]:
     """One prediction record per text, in order, each with a fresh prediction id; and the texts'
     drift signals, for telemetry only (they are not part of the answer)."""
     threshold = model.threshold
-    records = []
     probabilities, drift = model.score(texts)
-    for probability in probabilities:
-        p = round(float(probability), 6)
+    records = []
+    for probability, prediction_id in zip(probabilities.tolist(), _prediction_ids(len(texts)), strict=True):
+        p = round(probability, 6)
         label = int(p >= threshold)
         records.append({
-            "prediction_id": str(uuid.uuid4()),
+            "prediction_id": prediction_id,
             "sentiment": "positive" if label else "negative",
             "label": label,
             "probability": p,

@@ -34,6 +34,20 @@ TOKEN_IDS, SUBWORD_IDS = "token_ids", "subword_ids"
 
 
 @dataclass(frozen=True)
+class EncodedBatch:
+    """A batch's ONNX inputs and, per tweet, what the encoder saw (cheap: counted while encoding)."""
+
+    feeds: dict[str, np.ndarray]
+    token_counts: list[int]  # tokens of the normalised text, before truncation to max_length
+    unknown_counts: list[int]  # tokens kept (at most max_length) that the vocabulary lacks
+    max_length: int
+
+    @property
+    def truncated(self) -> list[bool]:
+        return [count > self.max_length for count in self.token_counts]
+
+
+@dataclass(frozen=True)
 class TweetTokenizer:
     vocabulary: tuple[str, ...]  # index = token id; 0 is padding, 1 is out-of-vocabulary
     max_length: int = 50
@@ -62,7 +76,9 @@ class TweetTokenizer:
         return cls(vocabulary=(PAD_TOKEN, OOV_TOKEN, *words), max_length=max_length)
 
     def _kept_tokens(self, normalized_text: str) -> list[str]:
-        tokens = normalized_text.split()
+        return self._truncate(normalized_text.split())
+
+    def _truncate(self, tokens: list[str]) -> list[str]:
         if len(tokens) > self.max_length:
             keep_first = self.truncation == "post"
             tokens = tokens[: self.max_length] if keep_first else tokens[-self.max_length:]
@@ -110,21 +126,44 @@ class TweetTokenizer:
 
     def feeds_normalized(self, normalized_texts: Iterable[str], dtype=np.int64) -> dict[str, np.ndarray]:
         """The ONNX inputs for already normalised texts (see the module docstring)."""
+        return self.encode_batch_normalized(normalized_texts, dtype).feeds
+
+    def encode_batch_normalized(self, normalized_texts: Iterable[str], dtype=np.int64) -> EncodedBatch:
+        """The ONNX inputs for already normalised texts, with per-tweet token counts."""
         texts = list(normalized_texts)
         if self.subwords is None:
-            return {TOKEN_IDS: self.encode_normalized(texts, dtype=dtype)}
-        settings = self.subwords
-        rows: dict[str, int] = {}
-        token_ids = self.unseen_ids(texts, lambda w: rows.setdefault(w, len(rows)), dtype)
-        grams = [bucket_ids(w, settings) for w in rows] or [()]  # at least one row for ONNX
+            split = [t.split() for t in texts]
+            token_counts = list(map(len, split))
+            rows = [self._word_ids(self._truncate(tokens), text) for tokens, text in zip(split, texts, strict=True)]
+            feeds = {TOKEN_IDS: self._pad(rows, dtype)}
+            unknown = [row.count(self.oov_id) for row in rows]
+            return EncodedBatch(feeds, token_counts, unknown, self.max_length)
+        token_counts = [len(t.split()) for t in texts]
+        settings, size = self.subwords, len(self.vocabulary)
+        unseen: dict[str, int] = {}
+        token_ids = self.unseen_ids(texts, lambda w: unseen.setdefault(w, len(unseen)), dtype)
+        unknown = [int((row >= size).sum()) for row in token_ids]
+        grams = [bucket_ids(w, settings) for w in unseen] or [()]  # at least one row for ONNX
         subword_ids = np.zeros((len(grams), max(1, max(map(len, grams)))), dtype=dtype)
         for row, ids in enumerate(grams):
             subword_ids[row, : len(ids)] = ids
-        return {TOKEN_IDS: token_ids, SUBWORD_IDS: subword_ids}
+        feeds = {TOKEN_IDS: token_ids, SUBWORD_IDS: subword_ids}
+        return EncodedBatch(feeds, token_counts, unknown, self.max_length)
+
+    def _word_ids(self, tokens: list[str], text: str) -> list[int]:
+        """`ids`, without a method call per token when no token is marked unseen."""
+        if UNSEEN_PREFIX in text:
+            return [self.oov_id if i is None else i for i in map(self._known_id, tokens)]
+        get, oov = self._ids.get, self.oov_id
+        return [get(t, oov) for t in tokens]
+
+    def encode_batch(self, raw_texts: Iterable[str], dtype=np.int64) -> EncodedBatch:
+        """Normalise raw tweets and return the ONNX inputs with per-tweet token counts."""
+        return self.encode_batch_normalized([normalize_tweet(t) for t in raw_texts], dtype)
 
     def feeds(self, raw_texts: Iterable[str], dtype=np.int64) -> dict[str, np.ndarray]:
         """Normalise raw tweets and return the ONNX inputs."""
-        return self.feeds_normalized((normalize_tweet(t) for t in raw_texts), dtype=dtype)
+        return self.encode_batch(raw_texts, dtype).feeds
 
     def encode(self, raw_texts: Iterable[str], dtype=np.int64) -> np.ndarray:
         """Normalise raw tweets and return token ids of shape [batch, max_length]."""

@@ -11,6 +11,7 @@ from predict.drift import (
     TOKEN_COUNT,
     TRUNCATED,
     UNKNOWN_WORD_SHARE,
+    drift_from_encoded,
     drift_signals,
     token_counts,
 )
@@ -65,3 +66,13 @@ def test_a_full_batch_gets_one_share_per_tweet_between_0_and_1():
     signals = drift_signals(ids, np.full(100, 50), tok)
     assert signals.unknown_word_share.shape == (100,)
     assert ((signals.unknown_word_share >= 0) & (signals.unknown_word_share <= 1)).all()
+
+
+@pytest.mark.parametrize("subwords", [None, SubwordSettings(buckets=100)], ids=["format1", "format2"])
+def test_the_encoders_counts_give_the_same_signals_as_the_ids(subwords):
+    """The served path reads the counts the encoder made (predict.model.score); they must agree
+    with the signals recomputed from the ids."""
+    tok = tokenizer(subwords)
+    from_ids = drift_signals(tok.feeds_normalized(TEXTS)[TOKEN_IDS], token_counts(TEXTS), tok)
+    from_encoder = drift_from_encoded(tok.encode_batch_normalized(TEXTS))
+    assert from_encoder.dimensions() == from_ids.dimensions()

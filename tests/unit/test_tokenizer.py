@@ -50,3 +50,12 @@ def test_json_round_trip_keeps_every_field(tmp_path):
     assert loaded == tokenizer
     assert loaded.normalization_version == NORMALIZATION_VERSION
     assert (loaded.encode(CORPUS) == tokenizer.encode(CORPUS)).all()
+
+
+def test_encoded_batch_counts_tokens_unknown_words_and_truncation():
+    tokenizer = TweetTokenizer.fit(CORPUS, min_count=2, max_length=3)
+    encoded = tokenizer.encode_batch_normalized(["i love zebras", "i love it is late", ""])
+    assert (encoded.feeds["token_ids"] == tokenizer.encode_normalized(["i love zebras", "i love it is late", ""])).all()
+    assert encoded.token_counts == [3, 5, 0]
+    assert encoded.unknown_counts == [1, 0, 0]
+    assert encoded.truncated == [False, True, False]
