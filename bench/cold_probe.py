@@ -15,6 +15,7 @@ STARTED = time.monotonic()
 
 import json  # noqa: E402
 import os  # noqa: E402
+import pathlib  # noqa: E402
 import sys  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def keras_first_prediction(keras_file: str, tokenizer_file: str, tweet: str) -> 
     from predict.tokenizer import SUBWORD_IDS, TOKEN_IDS, TweetTokenizer
 
     imported = time.monotonic()
-    tokenizer = TweetTokenizer.load(tokenizer_file)
+    tokenizer = TweetTokenizer.load(pathlib.Path(tokenizer_file))
     word_embedding_class()  # registers the FastText n-gram embedding layer for loading
     model = keras.saving.load_model(keras_file)
     loaded = time.monotonic()

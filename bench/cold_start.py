@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.environment import snapshot
 
@@ -62,7 +63,7 @@ def run_probe(args: list[str], timeout: float = 300, settings: dict[str, str] | 
 
 
 def summarise(runs: list[dict]) -> dict:
-    out = {}
+    out: dict[str, Any] = {}
     for phase in PHASES:
         values = [r[phase] for r in runs]
         out[phase] = {"median_s": round(statistics.median(values), 4),
@@ -124,7 +125,7 @@ def _measure(model_dir, keras_file, keras_args, runs, previous_dir, ingestion, t
                 delivered += was_traced(ingestion, results[name][-1]["prediction_id"])
             print(f"  cold start {name} #{round_index + 1}: "
                   f"{results[name][-1]['to_first_prediction']:.3f} s", flush=True)
-    section = {"runs_each": runs, "interleaved": True, "before": before, "after": snapshot(),
+    section: dict[str, Any] = {"runs_each": runs, "interleaved": True, "before": before, "after": snapshot(),
                "model_dir": str(model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir),
                "onnx": summarise(results["onnx"]), "app": summarise(results["app"]),
                "app_telemetry": summarise(results["app_telemetry"]),

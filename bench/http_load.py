@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -56,7 +57,9 @@ def _client(port: int, deadline: float, seed: int, latencies: list, outcomes: di
     bodies = [json.dumps({"text": t}).encode() for t in SAMPLE_TWEETS]
     headers = {"Content-Type": "application/json"}
     connection = http.client.HTTPConnection(HOST, port, timeout=10)
-    mine, counts, i = [], {}, seed
+    mine: list[float] = []
+    counts: dict[str, int] = {}
+    i = seed
     while time.monotonic() < deadline:
         body = bodies[i % len(bodies)]
         i += 1
@@ -108,7 +111,7 @@ def run_load(port: int, clients: int, seconds: float) -> dict:
 
 
 def measure(model_dir: Path, clients: int = 16, seconds: float = 60.0, warmup_seconds: float = 3.0) -> dict:
-    section = {"clients": clients, "duration_s": seconds, "endpoint": "POST /api/predict (one tweet)",
+    section: dict[str, Any] = {"clients": clients, "duration_s": seconds, "endpoint": "POST /api/predict (one tweet)",
                "host": "python -m devhost (h11, a thread per connection, one process), telemetry and storage off",
                "before": snapshot()}
     with tempfile.TemporaryDirectory(prefix="bench-http-") as workdir:

@@ -12,6 +12,7 @@ import json
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,7 @@ def measure_variant(model: SentimentModel, calls: int, warmup: int, batch_size: 
 
 def measure(model_dir: Path, calls: int = 2000, warmup: int = 200, batch_size: int = 64,
             min_seconds: float = 3.0, previous_dir: Path | None = None) -> dict:
-    section = {"calls": calls, "warmup_calls": warmup, "batch_size": batch_size, "threads": 1,
+    section: dict[str, Any] = {"calls": calls, "warmup_calls": warmup, "batch_size": batch_size, "threads": 1,
                "before": snapshot(), "variants": {}}
     variants = [(name, model_dir, f) for name, f in VARIANTS.items()]
     if previous_dir is not None:

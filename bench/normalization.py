@@ -14,12 +14,14 @@ every case alike (medians reported):
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.environment import snapshot
 from bench.tweets import SAMPLE_TWEETS
@@ -122,6 +124,14 @@ def _request(texts: list[str]):
     return lambda: func.HttpRequest("POST", "http://localhost/api/predict", headers={}, body=body)
 
 
+def _normalise_each(normalize: Callable[[str], str], texts: list[str]) -> list[str]:
+    return [normalize(t) for t in texts]
+
+
+def _call_with_fresh_request(predict: Callable[[Any], Any], request: Callable[[], Any]) -> Any:
+    return predict(request())
+
+
 def _answered(predict, request) -> None:
     response = predict(request())
     if response.status_code != 200:
@@ -156,9 +166,9 @@ def measure_worst_case(predict, batch: int, length: int, rounds: int, seed: int)
     requests = {name: _request(texts) for name, texts in batches.items()}
     cases: dict[str, Callable[[], object]] = {}
     for name, texts in batches.items():
-        cases[f"normalise|{name}"] = lambda texts=texts: [normalize_tweet(t) for t in texts]
+        cases[f"normalise|{name}"] = functools.partial(_normalise_each, normalize_tweet, texts)
         _answered(predict, requests[name])
-        cases[f"function|{name}"] = lambda request=requests[name]: predict(request())
+        cases[f"function|{name}"] = functools.partial(_call_with_fresh_request, predict, requests[name])
     timings = _interleaved(cases, rounds)
     ordinary_norm, ordinary_fn = timings["normalise|ordinary text"], timings["function|ordinary text"]
     shapes = {}
@@ -191,7 +201,7 @@ def measure(model_dir: Path, rounds: int = 15, batch: int = 100, length: int = T
     get_settings.cache_clear()
     reset_model()
     model, predict = get_model(), _registered_predict()
-    section = {"batch": batch, "text_chars": length, "rounds": rounds, "seed": seed,
+    section: dict[str, Any] = {"batch": batch, "text_chars": length, "rounds": rounds, "seed": seed,
                "model": model.version, "before": snapshot()}
     texts = [SAMPLE_TWEETS[i % len(SAMPLE_TWEETS)] for i in range(batch)]
     section["split"] = measure_split(model, predict, texts, rounds=max(rounds, 40))

@@ -16,6 +16,7 @@ import sysconfig
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.environment import snapshot
 
@@ -68,7 +69,7 @@ def artefact_entry(model_dir: Path) -> dict:
 
 
 def measure(model_dir: Path, keras_file: Path | None, previous_dir: Path | None = None) -> dict:
-    section = {"before": snapshot()}
+    section: dict[str, Any] = {"before": snapshot()}
     with tempfile.TemporaryDirectory(prefix="bench-size-") as workdir:
         target = Path(workdir) / "site-packages"
         section["runtime"] = {"what": "pip install --target <empty> -r requirements.txt",

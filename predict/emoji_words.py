@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from emoji import unicode_codes
 from emoji.tokenizer import get_search_tree
@@ -74,11 +75,11 @@ COMPONENT_JOINER_RE = re.compile(
 CONTINUATION_RE = re.compile(f"[{_CONTINUATIONS}]")
 
 
-class SingleCharacterEmoji(dict):
+class SingleCharacterEmoji(dict[int, str]):
     """A str.translate table, filled on first use: code point -> `replace(char, data)` for the
     one-character emoji, the character itself for any other."""
 
-    def __init__(self, replace: Callable[[str, dict], str]) -> None:
+    def __init__(self, replace: Callable[[str, dict[str, Any]], str]) -> None:
         super().__init__()
         self._replace = replace
 
@@ -86,12 +87,12 @@ class SingleCharacterEmoji(dict):
         char = chr(code)
         data = EMOJI_DATA.get(char)
         self[code] = char if data is None or char not in get_search_tree() else self._replace(char, data)
-        return self[code]
+        return str(self[code])
 
 
 
 
-def replace_in_cluster(text: str, replace: Callable[[str, dict], str]) -> str:
+def replace_in_cluster(text: str, replace: Callable[[str, dict[str, Any]], str]) -> str:
     """`emoji.replace_emoji(text, replace=...)`, for the callback's (emoji, data) arguments.
 
     A line-for-line port of emoji.tokenizer.tokenize (keep_zwj=False) fused with
@@ -99,7 +100,7 @@ def replace_in_cluster(text: str, replace: Callable[[str, dict], str]) -> str:
     """
     tree = get_search_tree()
     done: list[str] = []
-    pending: list[tuple[str, dict | None]] = []  # (characters, EMOJI_DATA entry or None)
+    pending: list[tuple[str, dict[str, Any] | None]] = []  # (characters, EMOJI_DATA entry or None)
     ignore: set[int] = set()
     i, length = 0, len(text)
     while i < length:

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime as ort
@@ -32,7 +33,7 @@ class ModelArtifactError(RuntimeError):
 class SentimentModel:
     session: ort.InferenceSession
     tokenizer: TweetTokenizer
-    card: dict
+    card: dict[str, Any]
     input_names: tuple[str, ...]  # token_ids, and subword_ids for a format-2 tokenizer
     input_dtype: type
 
@@ -64,7 +65,7 @@ class SentimentModel:
     def run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         """P(positive) for already encoded inputs (`tokenizer.feeds`), shape [batch]."""
         (probabilities,) = self.session.run(None, feeds)
-        return np.clip(probabilities.reshape(-1).astype(np.float32), 0.0, 1.0)
+        return np.asarray(np.clip(np.asarray(probabilities).reshape(-1).astype(np.float32), 0.0, 1.0))
 
 
 def _session_options(intra_op_threads: int) -> ort.SessionOptions:

@@ -26,6 +26,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from predict.emoji_words import (
     CLUSTER_RE,
@@ -115,7 +116,7 @@ _EMOJI_EMOTION_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _emoji_to_words(_emoji: str, data: dict) -> str:
+def _emoji_to_words(_emoji: str, data: dict[str, Any]) -> str:
     # data["en"] is the emoji's English name, e.g. ":face_with_tears_of_joy:".
     name = data.get("en", "").strip(":").replace("_", " ").replace("-", " ").lower()
     for phrase, word in _EMOJI_EMOTION_WORDS:
@@ -165,7 +166,7 @@ def _placeholder(words: str) -> str:
 _EMOTICON_PLACEHOLDERS = {e: _placeholder(f" {word} ") for e, word in _EMOTICON_WORDS.items()}
 
 
-def _emoji_placeholder(emoji: str, data: dict) -> str:
+def _emoji_placeholder(emoji: str, data: dict[str, Any]) -> str:
     return _placeholder(_emoji_to_words(emoji, data))
 
 

@@ -13,7 +13,7 @@ from service.http import require_text
 from service.settings import Settings
 
 
-def parse_predict_request(payload: dict, settings: Settings) -> tuple[list[str], bool]:
+def parse_predict_request(payload: dict[str, Any], settings: Settings) -> tuple[list[str], bool]:
     """The texts to score and whether the caller asked for a batch."""
     has_text, has_texts = "text" in payload, "texts" in payload
     if has_text and has_texts:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 _FNV_OFFSET, _FNV_PRIME, _MASK_32 = 2166136261, 16777619, 0xFFFFFFFF
 # A hostile 1,000-letter "word" would otherwise bring ~4,000 n-grams; the first 64 (those that
@@ -25,13 +26,13 @@ class SubwordSettings:
     max_n: int = 6
     buckets: int = 60_000
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"min_n": self.min_n, "max_n": self.max_n, "buckets": self.buckets,
                 "hash": "fnv1a-32, signed bytes (fastText / gensim ft_hash_bytes)",
                 "max_ngrams_per_word": MAX_NGRAMS_PER_WORD}
 
     @classmethod
-    def from_json(cls, state: dict) -> SubwordSettings:
+    def from_json(cls, state: dict[str, Any]) -> SubwordSettings:
         return cls(min_n=int(state["min_n"]), max_n=int(state["max_n"]),
                    buckets=int(state["buckets"]))
 

@@ -18,8 +18,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from predict.normalize import NORMALIZATION_VERSION, normalize_tweet
 from predict.subwords import SubwordSettings, bucket_ids
@@ -95,7 +97,7 @@ class TweetTokenizer:
         ids = (self._known_id(t) for t in self._kept_tokens(normalized_text))
         return [self.oov_id if i is None else i for i in ids]
 
-    def _pad(self, rows: list[list[int]], dtype) -> np.ndarray:
+    def _pad(self, rows: list[list[int]], dtype: DTypeLike) -> np.ndarray:
         out = np.full((len(rows), self.max_length), self.pad_id, dtype=dtype)
         for row, ids in enumerate(rows):
             if not ids:
@@ -106,12 +108,12 @@ class TweetTokenizer:
                 out[row, : len(ids)] = ids
         return out
 
-    def encode_normalized(self, normalized_texts: Iterable[str], dtype=np.int64) -> np.ndarray:
+    def encode_normalized(self, normalized_texts: Iterable[str], dtype: DTypeLike = np.int64) -> np.ndarray:
         """Token ids [batch, max_length], every unseen word as <oov>."""
         return self._pad([self.ids(t) for t in normalized_texts], dtype)
 
     def unseen_ids(self, normalized_texts: Iterable[str],
-                   unseen_row: Callable[[str], int], dtype=np.int64) -> np.ndarray:
+                   unseen_row: Callable[[str], int], dtype: DTypeLike = np.int64) -> np.ndarray:
         """Token ids where unseen word w gets `vocabulary_size + unseen_row(w)`."""
         size = len(self.vocabulary)
         rows = []
@@ -124,11 +126,11 @@ class TweetTokenizer:
             rows.append(ids)
         return self._pad(rows, dtype)
 
-    def feeds_normalized(self, normalized_texts: Iterable[str], dtype=np.int64) -> dict[str, np.ndarray]:
+    def feeds_normalized(self, normalized_texts: Iterable[str], dtype: DTypeLike = np.int64) -> dict[str, np.ndarray]:
         """The ONNX inputs for already normalised texts (see the module docstring)."""
         return self.encode_batch_normalized(normalized_texts, dtype).feeds
 
-    def encode_batch_normalized(self, normalized_texts: Iterable[str], dtype=np.int64) -> EncodedBatch:
+    def encode_batch_normalized(self, normalized_texts: Iterable[str], dtype: DTypeLike = np.int64) -> EncodedBatch:
         """The ONNX inputs for already normalised texts, with per-tweet token counts."""
         texts = list(normalized_texts)
         if self.subwords is None:
@@ -157,19 +159,19 @@ class TweetTokenizer:
         get, oov = self._ids.get, self.oov_id
         return [get(t, oov) for t in tokens]
 
-    def encode_batch(self, raw_texts: Iterable[str], dtype=np.int64) -> EncodedBatch:
+    def encode_batch(self, raw_texts: Iterable[str], dtype: DTypeLike = np.int64) -> EncodedBatch:
         """Normalise raw tweets and return the ONNX inputs with per-tweet token counts."""
         return self.encode_batch_normalized([normalize_tweet(t) for t in raw_texts], dtype)
 
-    def feeds(self, raw_texts: Iterable[str], dtype=np.int64) -> dict[str, np.ndarray]:
+    def feeds(self, raw_texts: Iterable[str], dtype: DTypeLike = np.int64) -> dict[str, np.ndarray]:
         """Normalise raw tweets and return the ONNX inputs."""
         return self.encode_batch(raw_texts, dtype).feeds
 
-    def encode(self, raw_texts: Iterable[str], dtype=np.int64) -> np.ndarray:
+    def encode(self, raw_texts: Iterable[str], dtype: DTypeLike = np.int64) -> np.ndarray:
         """Normalise raw tweets and return token ids of shape [batch, max_length]."""
         return self.encode_normalized((normalize_tweet(t) for t in raw_texts), dtype=dtype)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         state = {
             "format": TOKENIZER_FORMAT if self.subwords is None else SUBWORD_TOKENIZER_FORMAT,
             "normalization_version": self.normalization_version,
