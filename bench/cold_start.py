@@ -151,5 +151,7 @@ def _measure(model_dir, keras_file, keras_args, runs, previous_dir, ingestion, t
                                                    - results["keras"][0]["probability"])
     else:
         section["keras"] = None
-        section["keras_missing"] = f"{keras_file} not found: train the model to produce it"
+        section["keras_missing"] = (
+            "the served model's Keras twin (model.keras, written by training, 41 MB, never deployed) "
+            "is not on this machine; pass --keras-file to measure TensorFlow beside ONNX")
     return section
