@@ -185,7 +185,7 @@ def score_with_cache(teacher, texts: list[str], path: Path, seed: int = 42,
     from tqdm import tqdm
 
     torch.set_num_threads(2)
-    encode = encode or teacher._encode
+    encode = encode or teacher.encode
     cache = read_cache(path)
     known = set(cache["text"])
     missing = list(dict.fromkeys(t for t in texts if t not in known))
@@ -379,7 +379,7 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
     import mlflow
 
     from model_build import evaluation
-    from model_build.train import TIMING_TWEETS, _fit_lstm
+    from model_build.train import TIMING_TWEETS, fit_lstm
 
     targets, soft = soft_targets(splits.train, set(transfer["text"]), scores, args.alpha)
     teacher = teacher_summary(teacher_run_id, args.tracking_uri, splits.validation, scores)
@@ -393,8 +393,8 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
     with tracking.start_run(args.tracking_uri, run_name=FAMILY, tags=tags) as run:
         tracking.log_data_description(splits.description)
         started = time.perf_counter()
-        score, params, log_model, extra, _ = _fit_lstm("fasttext-lstm", student_splits, args,
-                                                        run_dir, augmented=augmented)
+        fitted = fit_lstm("fasttext-lstm", student_splits, args, run_dir, augmented=augmented)
+        score, params, log_model, extra = fitted.score, fitted.params, fitted.log_model, fitted.extra
         training_seconds = time.perf_counter() - started
         distillation = distillation_record(args, teacher, teacher_run_id, soft, augmented, augment_settings)
         if augment_settings is not None and augmented is not None:

@@ -16,7 +16,10 @@ import argparse
 import json
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -102,22 +105,33 @@ def run_from_args(args) -> dict:
     return run_training(args.family, splits, args)
 
 
-def _fit_family(family: str, splits: data.DataSplits, args, run_dir: Path):
-    """Return (score function, params, log-model callable, extra metrics, fitted model)."""
+@dataclass(frozen=True)
+class FittedModel:
+    """What a tracked run needs from any family: how to score texts, what to log, the model."""
+
+    score: Callable[[Sequence[str]], np.ndarray]  # raw tweets -> P(positive)
+    params: dict[str, Any]
+    log_model: Callable[[], str]  # logs the model to the active MLflow run
+    extra: dict[str, Any]  # extra metrics (vector coverage, epochs run, ...)
+    model: Any
+
+
+def fit_family(family: str, splits: data.DataSplits, args, run_dir: Path) -> FittedModel:
     if family == "simple":
         from model_build import simple
         settings = simple.SimpleSettings(seed=args.seed)
         pipeline = simple.build_pipeline(settings)
         pipeline.fit(splits.train["text"].tolist(), splits.train["label"].to_numpy())
-        return simple.scorer(pipeline), settings.as_params(), _sklearn_logger(pipeline), {}, pipeline
+        return FittedModel(simple.scorer(pipeline), settings.as_params(), _sklearn_logger(pipeline), {},
+                           pipeline)
     if family in ("glove-lstm", "fasttext-lstm"):
-        return _fit_lstm(family, splits, args, run_dir)
+        return fit_lstm(family, splits, args, run_dir)
     from model_build import transformer
     trained = transformer.fine_tune(splits, args)
-    return trained.score, trained.params, trained.log_model, {}, trained
+    return FittedModel(trained.score, trained.params, trained.log_model, {}, trained)
 
 
-def _fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augmented=None):
+def fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augmented=None) -> FittedModel:
     """`augmented`: (normalised texts, targets) added to the training rows (see distill)."""
     from model_build import embeddings, lstm
 
@@ -153,7 +167,7 @@ def _fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augment
     trained.tokenizer.save(run_dir / "tokenizer.json")
     extra = {"vector_coverage": trained.vector_coverage, "epochs_run": trained.epochs_run,
              "vocabulary_size": len(trained.tokenizer.vocabulary)}
-    return trained.score, params, _keras_logger(trained), extra, trained
+    return FittedModel(trained.score, params, _keras_logger(trained), extra, trained)
 
 
 def _keras_logger(trained):
@@ -204,7 +218,8 @@ def run_training(family: str, splits: data.DataSplits, args) -> dict:
                             tags={"family": family, "display_name": DISPLAY_NAMES[family]}) as run:
         tracking.log_data_description(splits.description)
         started = time.perf_counter()
-        score, params, log_model, extra, _ = _fit_family(family, splits, args, run_dir)
+        fitted = fit_family(family, splits, args, run_dir)
+        score, params, log_model, extra = fitted.score, fitted.params, fitted.log_model, fitted.extra
         training_seconds = time.perf_counter() - started
         import mlflow
         mlflow.log_params({k: str(v) for k, v in params.items()})

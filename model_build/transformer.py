@@ -73,12 +73,12 @@ class TrainedTransformer:
         out = []
         with torch.inference_mode():
             for begin in range(0, len(texts), batch_size):
-                batch = self._encode(list(texts[begin:begin + batch_size]))
+                batch = self.encode(list(texts[begin:begin + batch_size]))
                 logits = self.model(**batch).logits
                 out.append(torch.softmax(logits, dim=-1)[:, 1].numpy())
         return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
-    def _encode(self, texts: list[str]):
+    def encode(self, texts: list[str]):
         return self.encode_normalized([normalize_tweet(t) for t in texts])
 
     def encode_normalized(self, normalized_texts: list[str]):
@@ -156,7 +156,7 @@ def fine_tune(splits, args) -> TrainedTransformer:
             order = torch.randperm(len(texts))
             for begin in range(0, len(texts), settings.batch_size):
                 index = order[begin:begin + settings.batch_size]
-                batch = trained._encode([texts[i] for i in index])
+                batch = trained.encode([texts[i] for i in index])
                 loss = model(**batch, labels=labels[index]).loss
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
