@@ -15,6 +15,8 @@ from mlflow import MlflowClient
 from model_build import augment, cli, distill, tracking
 from model_build.train import splits_from_args
 
+pytestmark = pytest.mark.slow  # trains tiny students with TensorFlow: tens of seconds
+
 
 def test_soft_targets_mix_teacher_and_label_only_on_scored_transfer_rows():
     train = pd.DataFrame({"text": ["a", "b", "c", "d"], "label": [1, 0, 1, 0]})

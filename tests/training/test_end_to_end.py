@@ -17,6 +17,8 @@ from model_build import cli, export, tracking
 from predict.model import load_model_artifact
 from predict.normalize import NORMALIZATION_VERSION
 
+pytestmark = pytest.mark.slow  # trains, exports and assesses real models: minutes
+
 
 def _train_args(tmp_path, data_dir, family, *extra):
     return cli.build_parser().parse_args([
