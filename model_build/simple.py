@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from predict.normalize import normalize_for_bag_of_words
+from model_build.bag_of_words import normalize_for_bag_of_words
 
 
 @dataclass

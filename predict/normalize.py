@@ -4,11 +4,9 @@ Training imports this module so that the model sees exactly what serving feeds i
 the output of `normalize_tweet` must bump NORMALIZATION_VERSION: the tokenizer of every model
 records the version it was trained with, and serving refuses a model whose version differs.
 
-Two pipelines:
-- `normalize_tweet` for the neural models: keeps every word (negations, stop words, inflections),
-  turns emoticons and emoji into plain English words, drops @mentions and URLs.
-- `normalize_for_bag_of_words` for the TF-IDF model: the same, then punctuation and stop words
-  removed (negations kept) and words lemmatised.
+`normalize_tweet` keeps every word (negations, stop words, inflections), turns emoticons and
+emoji into plain English words, drops @mentions and URLs. The TF-IDF baseline's bag-of-words
+pipeline builds on it, on the training side (model_build/bag_of_words.py).
 
 Why emoticons and emoji become ordinary words ("smile", "sad") rather than special tokens:
 Sentiment140 was labelled BY its emoticons, which were then stripped from the text, and its 2009
@@ -234,47 +232,3 @@ def normalize_tweet(text: str) -> str:
     text = _EMOTICON_RE.sub(lambda m: _EMOTICON_PLACEHOLDERS[m.group()], text)
     text = _replace_emoji(text)
     return _words_to_tokens(text)
-
-
-# Negations and intensifiers that the stop-word list would otherwise remove but that carry
-# sentiment ("not good" is not "good").
-_KEPT_STOPWORDS = frozenset({
-    "no", "nor", "not", "never", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't",
-    "weren't", "won't", "wouldn't", "can't", "couldn't", "shouldn't", "haven't", "hasn't",
-    "hadn't", "mustn't", "needn't", "against", "very", "too", "don", "didn", "doesn", "isn",
-    "wasn", "aren", "weren", "won", "wouldn", "couldn", "shouldn", "haven", "hasn", "hadn",
-})
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    # Imported lazily: nltk costs over a second to import next to scikit-learn, and serving
-    # never needs this pipeline.
-    from nltk.corpus import stopwords
-
-    try:
-        words = stopwords.words("english")
-    except LookupError as missing:
-        raise LookupError(
-            "NLTK stopwords are missing: set NLTK_DATA to a folder holding corpora/stopwords.zip "
-            "(../shared/data/nltk_data here) or run `python -m nltk.downloader stopwords`."
-        ) from missing
-    return frozenset(words) - _KEPT_STOPWORDS
-
-
-@lru_cache(maxsize=200_000)
-def _lemma(word: str) -> str:
-    import simplemma
-
-    # Kept negations stay as they are: simplemma turns "didn't" into "do", losing the negation.
-    # It also capitalises proper nouns ("paris" -> "Paris"); the pipeline is lower-case.
-    if word in _KEPT_STOPWORDS:
-        return word
-    return simplemma.lemmatize(word, lang="en").lower()
-
-
-def normalize_for_bag_of_words(text: str) -> str:
-    """Return lemmatised content words (negations kept, punctuation and stop words dropped)."""
-    stop = _stopwords()
-    words = (t for t in normalize_tweet(text).split() if t not in ("!", "?"))
-    return " ".join(_lemma(w) for w in words if w not in stop)

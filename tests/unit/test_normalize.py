@@ -1,24 +1,10 @@
-"""Both normalisation pipelines on real-looking tweets: each regex must demonstrably match."""
+"""The serving normalisation on real-looking tweets: each regex must demonstrably match."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from predict.normalize import normalize_for_bag_of_words, normalize_tweet
-
-NLTK_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "nltk_data"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def nltk_stopwords_available():
-    os.environ.setdefault("NLTK_DATA", str(NLTK_DATA.resolve()))
-    import nltk
-
-    if str(NLTK_DATA.resolve()) not in nltk.data.path:
-        nltk.data.path.insert(0, str(NLTK_DATA.resolve()))
+from predict.normalize import normalize_tweet
 
 
 @pytest.mark.parametrize(("tweet", "expected"), [
@@ -63,20 +49,3 @@ def test_mentions_and_urls_leave_no_trace():
 def test_emoticon_inside_a_time_or_word_is_not_a_smiley():
     assert "annoyed" not in normalize_tweet("see you at 10:/ no, at http://a.b/c:/d")
     assert normalize_tweet("1:30 ok") == "1 30 ok"
-
-
-@pytest.mark.parametrize(("tweet", "expected"), [
-    ("I didn\u2019t like the movies, the actors were running around", "didn't like movie actor run around"),
-    ("I am NOT happy with the flights!!!", "not happy flight"),
-    ("Never again, no thanks", "never no thanks"),
-    ("@delta the crew were amazing :) http://tw.pic/1", "crew amazing smile"),
-    ("Going to #Paris tomorrow &amp; loving it", "go paris tomorrow love"),
-    ("Sooooo sick of waiting", "soo sick wait"),
-])
-def test_bag_of_words_pipeline_lemmatises_drops_stop_words_and_keeps_negations(tweet, expected):
-    assert normalize_for_bag_of_words(tweet) == expected
-
-
-def test_bag_of_words_pipeline_drops_punctuation():
-    assert "!" not in normalize_for_bag_of_words("wow!!! really? yes!")
-    assert "?" not in normalize_for_bag_of_words("wow!!! really? yes!")
