@@ -222,16 +222,6 @@ class FeedbackStore:
         self._table().update_entity(properties, mode=UpdateMode.MERGE, etag=etag,
                                     match_condition=MatchConditions.IfNotModified)
 
-    def get(self, prediction_id: str) -> dict[str, Any] | None:
-        """The stored record of a prediction id, or None."""
-        with _unavailable_on_error():
-            from azure.core.exceptions import ResourceNotFoundError
-
-            try:
-                return to_record(self._table().get_entity(partition_key(prediction_id), prediction_id))
-            except ResourceNotFoundError:
-                return None
-
     def received_between(self, since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
         """Every record with since <= received_at < until (a filtered scan; see the module doc)."""
         with _unavailable_on_error():
