@@ -50,7 +50,9 @@ def register(subparsers) -> None:
                         help="output folder of `train` (default: %(default)s)")
     parser.add_argument("--target", type=Path, default=DEFAULT_TARGET)
     parser.add_argument("--name", default="fasttext_lstm")
-    parser.add_argument("--version", default="1")
+    parser.add_argument("--version", required=True,
+                        help="the artefact's version (model_version = <name>@<version>): said at "
+                             "each release, never defaulted")
     parser.add_argument("--opset", type=int, default=OPSET)
     parser.add_argument("--max-diff", type=float, default=MAX_PARITY_DIFF)
     parser.add_argument("--max-int8-loss", type=float, default=MAX_INT8_ACCURACY_LOSS)

