@@ -8,8 +8,8 @@ import threading
 from predict.model import SentimentModel, load_model_artifact
 from service.errors import ApiError
 from service.settings import get_settings
+from service.telemetry import MODEL_LOAD_FAILED, MODEL_LOADED, track
 
-logger = logging.getLogger("tweet_sentiment")
 _lock = threading.Lock()
 _model: SentimentModel | None = None
 
@@ -25,12 +25,10 @@ def get_model() -> SentimentModel:
             try:
                 _model = load_model_artifact(settings.model_dir, settings.onnx_threads)
             except Exception as error:
-                logger.error("model_load_failed", extra={"event": "model_load_failed",
-                                                         "model_dir": str(settings.model_dir),
-                                                         "reason": str(error)})
+                track(MODEL_LOAD_FAILED, logging.ERROR, model_dir=str(settings.model_dir), reason=str(error))
                 raise ApiError(503, "model_unavailable", "The model is not loaded; try again later.",
                                {"Retry-After": str(settings.retry_after_seconds)}) from None
-            logger.info("model_loaded", extra={"event": "model_loaded", "model_version": _model.version})
+            track(MODEL_LOADED, model_version=_model.version)
     return _model
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import math
 import re
 from collections.abc import Callable
@@ -17,9 +16,7 @@ from typing import Any
 import azure.functions as func
 
 from service.errors import ApiError, bad_request, too_large
-from service.telemetry import request_answered
-
-logger = logging.getLogger("tweet_sentiment")
+from service.telemetry import ERROR_RESPONSE_FAILED, UNHANDLED_ERROR, request_answered, track_exception
 
 JSON_MIMETYPE = "application/json"
 # Answers carry no cache and are never sniffed as HTML.
@@ -60,7 +57,7 @@ def error_response(error: ApiError) -> func.HttpResponse:
         return func.HttpResponse(body=_escaped_json_of(error), status_code=_error_status(error), mimetype=JSON_MIMETYPE,
                                  charset="utf-8", headers={**_error_headers(error), **_COMMON_HEADERS})
     except Exception:
-        _log_exception("error_response_failed")
+        track_exception(ERROR_RESPONSE_FAILED)
         return _fixed_internal_error()
 
 
@@ -91,14 +88,6 @@ def _fixed_internal_error() -> func.HttpResponse:
                              charset="utf-8", headers=dict(_COMMON_HEADERS))
 
 
-def _log_exception(event: str, **dimensions: Any) -> None:
-    """Log the exception being handled; a failure to log must not stop the error answer."""
-    try:
-        logger.exception(event, extra=dimensions)
-    except Exception:
-        pass
-
-
 def json_endpoint(handler: Handler) -> Handler:
     """Turn ApiError and unexpected exceptions into JSON error answers; the wrapper itself never raises."""
 
@@ -110,7 +99,7 @@ def json_endpoint(handler: Handler) -> Handler:
             return error_response(error)
         except Exception:
             # The path only: in Azure the query may carry the function key (?code=...).
-            _log_exception("unhandled_error", route=request_path(req))
+            track_exception(UNHANDLED_ERROR, route=request_path(req))
             return error_response(INTERNAL_ERROR)
         finally:
             request_answered()  # the first answer lets telemetry start (service/telemetry.py)

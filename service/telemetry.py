@@ -61,6 +61,14 @@ TELEMETRY_STARTED = "telemetry_started"
 # WARNING, once per worker when the exporter cannot be configured (to the worker's own log only):
 # reason, records_not_exported.
 TELEMETRY_UNAVAILABLE = "telemetry_unavailable"
+# INFO, once per worker when the model is loaded: model_version.
+MODEL_LOADED = "model_loaded"
+# ERROR, the model could not load (requests get 503 model_unavailable): model_dir, reason.
+MODEL_LOAD_FAILED = "model_load_failed"
+# ERROR with the stack trace (never shown to the caller): a bug answered 500; route (path only).
+UNHANDLED_ERROR = "unhandled_error"
+# ERROR with the stack trace: building an error answer failed; a fixed 500 went out instead.
+ERROR_RESPONSE_FAILED = "error_response_failed"
 
 # Records kept while the exporter starts (~1-2 s; at 1,650 requests/s that is ~3,300 records).
 EARLY_RECORD_CAPACITY = 10_000
@@ -96,6 +104,15 @@ def track(event: str, level: int = logging.INFO, **dimensions: Any) -> None:
     """Emit one trace whose message is the event name."""
     try:
         logger.log(level, event, extra={"event": event, **dimensions})
+    except Exception:
+        pass
+
+
+def track_exception(event: str, **dimensions: Any) -> None:
+    """Emit one ERROR trace with the exception being handled; a failure to log is ignored (the
+    caller is answering an error and must not fail again)."""
+    try:
+        logger.exception(event, extra={"event": event, **dimensions})
     except Exception:
         pass
 

@@ -17,7 +17,7 @@ from tests.fixtures.ingestion import IngestionEndpoint
 from tests.fixtures.live_host import LiveHost, host_environment
 from tests.integration.test_telemetry_wire import run_python
 
-EARLY = ("model_loaded", telemetry.PREDICTION_SERVED)  # emitted by the first request, in this order
+EARLY = (telemetry.MODEL_LOADED, telemetry.PREDICTION_SERVED)  # emitted by the first request, in this order
 
 
 @pytest.fixture
