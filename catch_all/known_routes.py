@@ -59,12 +59,14 @@ def http_functions(app: func.FunctionApp) -> list[KnownRoute]:
     their routes in that order, and ASP.NET Core's RouteCollection takes the first route whose
     template and method constraint match: there is no literal-before-template precedence.
     """
+    # The SDK records the names get_functions() saw, to refuse duplicates, so a second call (the
+    # worker has made the first when it indexed the app) would raise: read with an empty record,
+    # then put the record back as it was.
     seen = app.functions_bindings
+    app.functions_bindings = {}
     try:
         functions = app.get_functions()
     finally:
-        # The SDK records names to refuse duplicates, so a second get_functions() would raise;
-        # put the registry back so the worker (or the local host) can still index the app.
         app.functions_bindings = seen
     routes = []
     for function in functions:
