@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.fixtures.azurite import DEV_KEY
 from catch_all.blueprint import FUNCTION_NAME as CATCH_ALL
+from tests.fixtures.azurite import DEV_KEY
 from tests.hostile.app_functions import served_functions
 
 ROOT = Path(__file__).resolve().parents[2]
