@@ -6,6 +6,7 @@ Every route needs a function key in Azure (AuthLevel.FUNCTION) unless its bluepr
 import azure.functions as func
 
 from api_spec.blueprint import bp as api_spec_bp
+from catch_all.blueprint import catch_all_blueprint
 from feedback.blueprint import bp as feedback_bp
 from predict.blueprint import bp as predict_bp
 from service.settings import get_settings
@@ -20,3 +21,4 @@ app.register_functions(predict_bp)
 app.register_functions(feedback_bp)
 app.register_functions(api_spec_bp)
 app.register_functions(web_bp)
+app.register_functions(catch_all_blueprint(app))  # JSON 404/405 for what no function serves

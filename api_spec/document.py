@@ -10,13 +10,14 @@ from typing import Any
 from service.settings import Settings
 
 # Answered by the local host (`python -m devhost`) before any function runs. In Azure the Functions
-# host answers a malformed request, a wrong method or a connection flood itself, without this JSON.
-LOCAL_HOST_ERROR_CODES = ["invalid_request", "method_not_allowed", "too_many_connections"]
+# host answers a malformed request or a connection flood itself, without this JSON. (A wrong method
+# or an unknown path is answered by the app's catch-all function, catch_all/, on both hosts.)
+LOCAL_HOST_ERROR_CODES = ["invalid_request", "too_many_connections"]
 # Every code either side can send; tests/unit/test_error_codes_documented.py reads the source to keep it so.
 ERROR_CODES = [
     "invalid_json", "missing_field", "invalid_field", "empty_text", "empty_batch", "text_too_long",
-    "batch_too_large", "body_too_large", "model_unavailable", "storage_unavailable", "not_found",
-    "internal_error", *LOCAL_HOST_ERROR_CODES,
+    "batch_too_large", "body_too_large", "length_required", "model_unavailable", "storage_unavailable", "not_found",
+    "method_not_allowed", "internal_error", *LOCAL_HOST_ERROR_CODES,
 ]
 
 
@@ -133,6 +134,13 @@ def build_openapi(settings: Settings, server_url: str = "/api") -> dict[str, Any
     limits = (f"Limits: text {settings.max_text_chars} characters, batch {settings.max_batch_size} texts, "
               f"body {settings.max_body_bytes} bytes.")
     bad_input = _error_response("Malformed JSON, a missing or wrongly typed field, or an empty text.")
+    # Azure's Functions host forwards a body only when Content-Length > 0 (azure-functions-host#7930).
+    length_required = _error_response("No Content-Length: send the body with one (a chunked body is not "
+                                      "supported; in Azure it would arrive empty).")
+    # Answered by the Functions host before the function runs; no body, so no schema.
+    no_key = {"description": "No function key, or a wrong one (`x-functions-key` header or `code` query "
+                             "parameter). Sent by the Functions host with an empty body; the local host "
+                             "sends it only with REQUIRE_FUNCTION_KEYS=1."}
     too_large = _error_response(f"Over a limit. {limits}")
     return {
         "openapi": "3.1.0",
@@ -141,7 +149,10 @@ def build_openapi(settings: Settings, server_url: str = "/api") -> dict[str, Any
             "version": "1.0.0",
             "description": ("Predicts whether an English tweet is negative or positive and records whether "
                             "users agree. In Azure, predict and feedback need a function key "
-                            "(`x-functions-key` header or `code` query parameter). " + limits),
+                            "(`x-functions-key` header or `code` query parameter); without one the host "
+                            "answers an empty 401. Any other path under the prefix, or a method a path does "
+                            "not serve (HEAD included), gets the JSON `not_found` 404 or `method_not_allowed` "
+                            "405 with `Allow`. " + limits),
         },
         "servers": [{"url": server_url}],
         "components": {
@@ -162,7 +173,7 @@ def build_openapi(settings: Settings, server_url: str = "/api") -> dict[str, Any
                             "content": {"application/json": {"schema": {"oneOf": [
                                 {"$ref": "#/components/schemas/Prediction"},
                                 {"$ref": "#/components/schemas/PredictionBatch"}]}}}},
-                    "400": bad_input, "413": too_large,
+                    "400": bad_input, "401": no_key, "411": length_required, "413": too_large,
                     "503": _error_response("The model is not loaded.", retry_after=True),
                 },
             }},
@@ -174,7 +185,7 @@ def build_openapi(settings: Settings, server_url: str = "/api") -> dict[str, Any
                 "responses": {
                     "201": _json_answer("Stored.", "FeedbackStored"),
                     "200": _json_answer("Already stored: nothing was duplicated.", "FeedbackStored"),
-                    "400": bad_input, "413": too_large,
+                    "400": bad_input, "401": no_key, "411": length_required, "413": too_large,
                     "503": _error_response("Storage is unreachable; the feedback was written to telemetry. "
                                            "Retry after Retry-After seconds.", retry_after=True),
                 },

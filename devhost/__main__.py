@@ -2,6 +2,8 @@
 
 The same routes as `func start` (prefix from host.json), for machines without Core Tools.
 Settings come from the environment, then from local.settings.json's "Values" when present.
+REQUIRE_FUNCTION_KEYS=1 makes function-level routes need a key, as in Azure: FUNCTION_KEY when
+set, else one generated and printed at start (docs/devhost.md).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import json
 import logging
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -28,6 +31,13 @@ def load_local_settings(path: Path) -> None:
     values = json.loads(path.read_text(encoding="utf-8")).get("Values", {})
     for name, value in values.items():
         os.environ.setdefault(name, str(value))
+
+
+def function_key_to_require() -> str | None:
+    """The key function-level routes need, or None when keys are not checked (the default, as `func start`)."""
+    if os.environ.get("REQUIRE_FUNCTION_KEYS", "").strip().lower() not in ("1", "true", "yes"):
+        return None
+    return os.environ.get("FUNCTION_KEY") or secrets.token_urlsafe(32)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,12 +63,18 @@ def main(argv: list[str] | None = None) -> int:
 
     prefix = route_prefix(ROOT / "host.json")
     routes = http_routes(function_app.app, prefix)
+    function_key = function_key_to_require()
     server = make_server(routes, args.host, args.port, max_connections=args.max_connections,
-                         limits=HostLimits(header_timeout=args.header_timeout))
+                         limits=HostLimits(header_timeout=args.header_timeout), function_key=function_key)
     base = f"http://{args.host}:{server.server_address[1]}"
     print(f"Serving {len(routes)} functions on {base}", flush=True)
     for route in routes:
-        print(f"  {'/'.join(sorted(route.methods)):<10} {base}/{prefix}/{route.template}  [{route.name}]", flush=True)
+        methods = "/".join(sorted(route.methods)) if route.methods else "any"
+        print(f"  {methods:<10} {base}/{prefix}/{route.template}  [{route.name}, {route.auth_level}]", flush=True)
+    if function_key is not None:
+        # Printed on purpose: a local, throwaway key the developer needs to call the API and open the page.
+        print(f"Function keys required. Key: {function_key}  (x-functions-key header or ?code=; "
+              f"page: {base}/{prefix}/ui?code={function_key})", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

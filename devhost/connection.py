@@ -89,9 +89,9 @@ class ConnectionSlot:
 
 class Connection:
     def __init__(self, sock: socket.socket, client: str, routes: list[HttpRoute], limits: HostLimits,
-                 slot: ConnectionSlot, server_name: str):
+                 slot: ConnectionSlot, server_name: str, function_key: str | None = None):
         self.sock, self.client, self.routes, self.limits, self.slot = sock, client, routes, limits, slot
-        self.server_name = server_name
+        self.server_name, self.function_key = server_name, function_key
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=limits.max_head_bytes)
 
     def serve(self) -> None:
@@ -117,7 +117,7 @@ class Connection:
                 method=request.method.decode("ascii"), target=request.target.decode("ascii"),
                 headers=[(n.decode("ascii"), v.decode("latin-1")) for n, v in request.headers],
                 body=self._read_body(), server_name=self.server_name)
-            status, headers, body = call_function(self.routes, parsed)
+            status, headers, body = call_function(self.routes, parsed, self.function_key)
         except HostError as error:
             if request is None:  # nothing h11 can answer (no request line yet): write the answer, then close
                 self.sock.settimeout(self.limits.send_timeout)

@@ -1,18 +1,23 @@
 """One parsed HTTP request onto one registered function, as the Azure Functions host maps it.
 
 What the real host does, from its source (Azure/azure-functions-host, 2024-10, commit 89dc438):
-- each route carries its methods (HttpMethodRouteConstraint): a path served for other methods is
-  answered by the host, here as a JSON 405 with `Allow` (Azure's own answer is an empty 404);
+- each route carries its methods (HttpMethodRouteConstraint), routes are tried in function-name
+  order and the first match wins: a wrong method, HEAD or an unknown path reaches the app's
+  catch-all function; without one, the local host gives the same JSON 404/405 (Azure: an empty 404);
+- a function-level route needs a key, `x-functions-key` first, then `?code=`
+  (Security/Authentication/Keys/AuthenticationLevelHandler.cs), else an empty 401
+  (Middleware/FunctionInvocationMiddleware.cs); checked here only when the host is given a key;
 - headers and query values are copied from ASP.NET Core's collections with `StringValues.ToString()`
-  (src/WebJobs.Script.Grpc/MessageExtensions/GrpcMessageConversionExtensions.cs, ToRpcHttp), which
-  joins repeated values with "," and skips empty ones (dotnet/runtime, StringValues.cs); query
-  values that end up empty are dropped;
+  (src/WebJobs.Script.Grpc/MessageExtensions/GrpcMessageConversionExtensions.cs, ToRpcHttp), and
+  empty query values are dropped. Repeated headers are joined with ", " as the project's contract
+  (DESIGN.md) states; the source reading suggested "," (docs/devhost.md has both);
 - the body is forwarded only when `Content-Length > 0` (same file), so a chunked body reaches the
   function empty (azure-functions-host#7930).
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import azure.functions as func
 
+from catch_all.known_routes import unmatched
 from devhost.host_errors import HostError, bad_request
 from devhost.routes import HttpRoute
 
@@ -42,11 +48,11 @@ class ParsedRequest:
 
 
 def joined_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
-    """Repeated header lines as one value, joined with "," as StringValues.ToString() does."""
+    """Repeated header lines as one value, joined with ", " (the contract; see the module docstring)."""
     values: dict[str, list[str]] = {}
     for name, value in headers:
         values.setdefault(name, []).append(value)
-    return {name: ",".join(v for v in vs if v) for name, vs in values.items()}
+    return {name: ", ".join(v for v in vs if v) for name, vs in values.items()}
 
 
 def query_params(query: str) -> dict[str, str]:
@@ -81,23 +87,42 @@ def check_host_header(headers: list[tuple[str, str]]) -> None:
 
 
 def select_route(routes: list[HttpRoute], method: str, path: str) -> tuple[HttpRoute, dict[str, str]]:
-    """The first route (routes are in precedence order) that matches path and method."""
+    """The first route (routes are in the host's order) whose template and methods match.
+
+    None matching: the same JSON 404 or 405 the app's catch-all function gives (when the app has
+    one, it is the route that matches; the real host's own answer would be an empty 404).
+    """
     normalized = path.rstrip("/") or "/"
-    candidates = [(route, params) for route in routes if (params := route.match(normalized)) is not None]
-    if not candidates:
-        raise HostError(404, "not_found", "No function is served at this path.")
-    for route, params in candidates:
-        if method in route.methods:
+    for route in routes:
+        params = route.match(normalized)
+        if params is not None and route.function.accepts(method):
             return route, params
-    methods = sorted({m for route, _ in candidates for m in route.methods})
-    raise HostError(405, "method_not_allowed", f"This path accepts {', '.join(methods)}.", {"Allow": ", ".join(methods)})
+    error = unmatched(sorted({m for route in routes if not route.function.is_catch_all and route.methods
+                              and route.match(normalized) is not None for m in route.methods}))
+    raise HostError(error.status, error.code, error.message, error.headers)
 
 
-def call_function(routes: list[HttpRoute], request: ParsedRequest) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Run the function that serves `request`; HostError for the host's own answers (404, 405, 500)."""
+def has_function_key(headers: dict[str, str], params: dict[str, str], function_key: str) -> bool:
+    """The key as the host reads it: the header when sent (even if wrong), else `?code=`."""
+    if "x-functions-key" in headers:
+        sent = headers["x-functions-key"].split(",")[0].strip()  # the host takes the first value
+    else:
+        sent = params.get("code", "").split(",")[0]
+    return hmac.compare_digest(sent.encode("utf-8", "replace"), function_key.encode("utf-8"))
+
+
+def call_function(routes: list[HttpRoute], request: ParsedRequest,
+                  function_key: str | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Run the function that serves `request`; HostError for the host's own answers (404, 405, 500).
+
+    With `function_key`, a function-level route without that key gets the host's empty 401.
+    """
     raw_path, path, query = request_path(request.target)
     route, route_params = select_route(routes, request.method, path)
     headers = joined_headers(request.headers)
+    if function_key is not None and route.auth_level != "anonymous" \
+            and not has_function_key(headers, query_params(query), function_key):
+        return 401, [], b""
     http_request = func.HttpRequest(
         method=request.method,
         url=f"http://{headers.get('host') or request.server_name}{path}{'?' + query if query else ''}",

@@ -1,8 +1,9 @@
 """The HTTP routes of a FunctionApp, read from its decorators, and matching of request paths.
 
 Mirrors what the Functions host does with the same app: route templates under the prefix from
-host.json (`{name}` segments and a final `{*rest}` catch-all), methods per function, 404 for an
-unknown path and 405 for a known path with another method.
+host.json (`{name}` segments and a final `{*rest}` catch-all), methods per function (none listed:
+every method), and routes tried in function-name order, the first match winning
+(catch_all/known_routes.py says where in the host's source that comes from).
 """
 
 from __future__ import annotations
@@ -15,15 +16,33 @@ from pathlib import Path
 
 import azure.functions as func
 
+from catch_all.known_routes import KnownRoute, http_functions, template_pattern
+
 
 @dataclass(frozen=True)
 class HttpRoute:
-    name: str
-    template: str
-    methods: frozenset[str]
-    auth_level: str
-    handler: Callable[[func.HttpRequest], func.HttpResponse]
-    pattern: re.Pattern
+    function: KnownRoute
+    pattern: re.Pattern[str]
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    @property
+    def template(self) -> str:
+        return self.function.template
+
+    @property
+    def methods(self) -> frozenset[str] | None:
+        return self.function.methods
+
+    @property
+    def auth_level(self) -> str:
+        return self.function.auth_level
+
+    @property
+    def handler(self) -> Callable[[func.HttpRequest], func.HttpResponse]:
+        return self.function.handler
 
     def match(self, path: str) -> dict[str, str] | None:
         m = self.pattern.fullmatch(path)
@@ -36,43 +55,9 @@ def route_prefix(host_json: Path) -> str:
         config = json.loads(host_json.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return "api"
-    return config.get("extensions", {}).get("http", {}).get("routePrefix", "api").strip("/")
-
-
-def _template_pattern(prefix: str, template: str) -> re.Pattern:
-    full = "/".join(p for p in (prefix, template.strip("/")) if p)
-    out = []
-    for segment in full.split("/"):
-        param = re.fullmatch(r"\{(\*?)(\w+)(?::[^}]*)?\??\}", segment)
-        if param and param.group(1):
-            out.append(f"(?P<{param.group(2)}>.*)")
-        elif param:
-            out.append(f"(?P<{param.group(2)}>[^/]+)")
-        else:
-            out.append(re.escape(segment))
-    return re.compile("/" + "/".join(out), re.IGNORECASE)
+    return str(config.get("extensions", {}).get("http", {}).get("routePrefix", "api")).strip("/")
 
 
 def http_routes(app: func.FunctionApp, prefix: str) -> list[HttpRoute]:
-    routes = []
-    for function in app.get_functions():  # the SDK allows one call per app
-        trigger = next((b for b in function.get_bindings() if b.get_dict_repr().get("type") == "httpTrigger"), None)
-        if trigger is None:
-            continue
-        name = function.get_function_name()
-        if name is None:  # never: the SDK names each function it indexes (its Python name by default)
-            raise ValueError("the FunctionApp holds a function without a name")
-        spec = trigger.get_dict_repr()
-        template: str = spec.get("route") or name
-        methods = spec.get("methods") or ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-        auth = spec.get("authLevel")
-        routes.append(HttpRoute(
-            name=name,
-            template=template,
-            methods=frozenset(str(getattr(m, "value", m)).upper() for m in methods),
-            auth_level=str(getattr(auth, "value", auth) or "function"),
-            handler=function.get_user_function(),
-            pattern=_template_pattern(prefix, template),
-        ))
-    # Literal routes win over templated ones, as in ASP.NET routing.
-    return sorted(routes, key=lambda r: ("{" in r.template, -len(r.template)))
+    """The app's HTTP routes under `prefix`, in the order the host tries them."""
+    return [HttpRoute(function, template_pattern(function.template, prefix)) for function in http_functions(app)]

@@ -1,7 +1,9 @@
 """Serve a FunctionApp's HTTP functions on 127.0.0.1: accept connections, one thread each, h11 inside.
 
 The user function runs in the connection's thread (as in one Python worker with a thread pool).
-Function keys are not checked, as with `func start`; Azure checks them.
+Function keys are not checked, as with `func start`, unless the server is given one
+(`REQUIRE_FUNCTION_KEYS=1`, see devhost/__main__.py): then a function-level route without it
+gets the empty 401 Azure's host gives.
 
 At most `max_connections` connections are open at once. When a new one arrives at the limit, the
 connection that has waited longest for a request (idle keep-alive, or headers still arriving) is
@@ -33,9 +35,10 @@ class FunctionHostServer(socketserver.TCPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], routes: list[HttpRoute], limits: HostLimits,
-                 max_connections: int = DEFAULT_MAX_CONNECTIONS):
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS, function_key: str | None = None):
         super().__init__(address, None)  # type: ignore[arg-type]  # connections are served by Connection
         self.routes, self.limits, self.max_connections = routes, limits, max_connections
+        self.function_key = function_key
         self._lock = threading.Lock()
         self._slots: dict[socket.socket, ConnectionSlot] = {}
         self._refusing = threading.BoundedSemaphore(REFUSING)
@@ -60,7 +63,7 @@ class FunctionHostServer(socketserver.TCPServer):
     def _serve(self, request: socket.socket, client_address: tuple[str, int], slot: ConnectionSlot) -> None:
         try:
             client = f"{client_address[0]}:{client_address[1]}"
-            Connection(request, client, self.routes, self.limits, slot, self.server_name).serve()
+            Connection(request, client, self.routes, self.limits, slot, self.server_name, self.function_key).serve()
         except Exception:
             logger.exception("connection failed")
         finally:
@@ -105,5 +108,7 @@ class FunctionHostServer(socketserver.TCPServer):
 
 
 def make_server(routes: list[HttpRoute], host: str = "127.0.0.1", port: int = 7071,
-                max_connections: int = DEFAULT_MAX_CONNECTIONS, limits: HostLimits | None = None) -> FunctionHostServer:
-    return FunctionHostServer((host, port), routes, limits or HostLimits(), max_connections=max_connections)
+                max_connections: int = DEFAULT_MAX_CONNECTIONS, limits: HostLimits | None = None,
+                function_key: str | None = None) -> FunctionHostServer:
+    return FunctionHostServer((host, port), routes, limits or HostLimits(), max_connections=max_connections,
+                              function_key=function_key)

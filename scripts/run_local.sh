@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Start Azurite (Table service) in the background and the function app in the foreground.
 # Ctrl-C stops both. Called by `make run`; PORT and PYTHON come from the Makefile.
+# Usage: make run                                 keys are not checked (as `func start`)
+#        REQUIRE_FUNCTION_KEYS=1 make run         predict/feedback need a key, printed at start; no key: empty 401
+#        REQUIRE_FUNCTION_KEYS=1 FUNCTION_KEY=k make run   the same with your own key (docs/devhost.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-7071}"

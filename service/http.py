@@ -118,6 +118,8 @@ def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict[str, An
     body = req.get_body() or b""
     if len(body) > max_body_bytes:
         raise _body_too_large(max_body_bytes)
+    if not body:
+        raise _missing_body(req.headers)
     if not body.strip():
         raise bad_request("invalid_json", "The request body is empty; send a JSON object.")
     try:
@@ -145,6 +147,19 @@ def _declares_more_than(content_length: str | None, limit: int) -> bool:
         return False
     digits = content_length.lstrip("0")
     return len(digits) > len(str(limit)) or int(digits or "0") > limit
+
+
+def _missing_body(headers: Any) -> ApiError:
+    """No body: declared empty (400), or sent without Content-Length, which Azure's host drops (411).
+
+    The Functions host forwards a body only when Content-Length > 0, so a chunked body arrives
+    empty (azure-functions-host#7930; GrpcMessageConversionExtensions.cs, ToRpcHttp).
+    """
+    declared = headers.get("content-length")
+    if declared is not None and declared.strip() == "0":
+        return bad_request("invalid_json", "The request body is empty; send a JSON object.")
+    return ApiError(411, "length_required", "The request has no Content-Length; send the JSON body with a "
+                                            "Content-Length header (a chunked body is not supported).")
 
 
 def _body_too_large(limit: int) -> ApiError:

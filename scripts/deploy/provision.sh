@@ -169,26 +169,25 @@ az resource update --ids "$appinsights_id" --set properties.DisableLocalAuth=tru
 
 if [[ -n "${CORS_ALLOWED_ORIGINS:-}" ]]; then
   step "CORS allowed origins: $CORS_ALLOWED_ORIGINS"
-  # The platform answers preflights; the app sends no CORS headers. `cors add` appends duplicates,
-  # so only the difference is applied (and nothing when the list already matches).
+  # The platform answers preflights; the app sends no CORS headers. Not `az functionapp cors
+  # add/remove`: they read the whole site configuration and send all of it back (azure-cli,
+  # appservice/custom.py add_cors), which Flex Consumption refuses for the properties it does not
+  # support (azure-cli#31414). A PATCH of sites/config/web (ARM WebApps_UpdateConfiguration) with
+  # only `cors` sends none of them and makes the list exactly this one (docs/deploy.md).
+  origins_json=""
   IFS=', ' read -r -a wanted <<<"$CORS_ALLOWED_ORIGINS"
-  mapfile -t current < <(az functionapp cors show --name "$FUNCTIONAPP_NAME" \
-    --resource-group "$RESOURCE_GROUP" --query "allowedOrigins[]" --output tsv)
-  to_add=() to_remove=()
   for origin in "${wanted[@]}"; do
-    if [[ -n "$origin" && " ${current[*]} " != *" $origin "* ]]; then to_add+=("$origin"); fi
+    [[ -z "$origin" ]] && continue
+    if [[ ! "$origin" =~ ^(\*|https?://[A-Za-z0-9*.-]+(:[0-9]+)?)$ ]]; then
+      echo "CORS_ALLOWED_ORIGINS: '$origin' is not an origin (scheme://host[:port], or *)" >&2
+      exit 2
+    fi
+    origins_json+="${origins_json:+,}\"$origin\""
   done
-  for origin in "${current[@]}"; do
-    if [[ " ${wanted[*]} " != *" $origin "* ]]; then to_remove+=("$origin"); fi
-  done
-  if ((${#to_remove[@]})); then
-    az functionapp cors remove --name "$FUNCTIONAPP_NAME" --resource-group "$RESOURCE_GROUP" \
-      --allowed-origins "${to_remove[@]}" --output none
-  fi
-  if ((${#to_add[@]})); then
-    az functionapp cors add --name "$FUNCTIONAPP_NAME" --resource-group "$RESOURCE_GROUP" \
-      --allowed-origins "${to_add[@]}" --output none
-  fi
+  app_id="$(az functionapp show --name "$FUNCTIONAPP_NAME" --resource-group "$RESOURCE_GROUP" \
+    --query id --output tsv)"
+  az rest --method patch --url "${app_id}/config/web?api-version=2024-04-01" \
+    --body "{\"properties\":{\"cors\":{\"allowedOrigins\":[${origins_json}]}}}" --output none
 fi
 
 echo "Provisioned: https://$(az functionapp show --name "$FUNCTIONAPP_NAME" \

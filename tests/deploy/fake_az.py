@@ -18,6 +18,7 @@ CANARY_KEY = "CANARYACCOUNTKEY00000000000000000000000000000000000000000000000000
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
 IDENTITY = {"id": f"{SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app",
             "clientId": "6b2c1f4e-93a8-4d0b-8f3e-2d5a9c7e1b40", "principalId": "0f6e2b1a-5c4d-4e3f-8a9b-7c6d5e4f3a2b"}
+FUNCTIONAPP_ID = f"{SUB}/providers/Microsoft.Web/sites/app"
 STORAGE_ID = f"{SUB}/providers/Microsoft.Storage/storageAccounts/sttweets"
 APPINSIGHTS_ID = f"{SUB}/providers/microsoft.insights/components/appi"
 APPINSIGHTS_CONNECTION = ("InstrumentationKey=00000000-0000-0000-0000-000000000000;"
@@ -67,6 +68,8 @@ def main(args: list[str]) -> int:
             answer = {"id": APPINSIGHTS_ID, "connectionString": APPINSIGHTS_CONNECTION}.get(query, "")
         elif kind == "functionapp" and query == "defaultHostName":
             answer = "app.azurewebsites.net"
+        elif kind == "functionapp" and query == "id":
+            answer = FUNCTIONAPP_ID
     elif kind and "create" in words:
         state["exists"].append(kind)
         if kind == "functionapp":

@@ -128,8 +128,12 @@ def call(name, method, url, body=b""):
     return response.status_code, json.loads(response.get_body())
 health = call("health", "GET", "/api/health")
 prediction = call("predict", "POST", "/api/predict", json.dumps({"text": "lost my bag again, thanks a lot"}).encode())
+catch_all = functions["zz_unmatched_route"](func.HttpRequest(method="GET", url="/api/predict", body=b"",
+                                                             route_params={"path": "predict"}))
+wrong_method = [catch_all.status_code, catch_all.headers.get("Allow"), json.loads(catch_all.get_body())]
 training = sorted({m.split(".")[0] for m in sys.modules} & {"tensorflow", "keras", "mlflow", "sklearn", "torch"})
-print(json.dumps({"functions": sorted(functions), "health": health, "prediction": prediction, "training": training}))
+print(json.dumps({"functions": sorted(functions), "health": health, "prediction": prediction,
+                  "wrong_method": wrong_method, "training": training}))
 """
 
 
@@ -143,7 +147,10 @@ def test_the_app_serves_a_prediction_from_the_package_alone(package: Path) -> No
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    assert {"predict", "health"} <= set(result["functions"])
+    assert set(result["functions"]) == {"predict", "health", "feedback", "openapi", "ui_page", "ui_asset",
+                                        "zz_unmatched_route"}  # six API functions and the catch-all
+    assert result["wrong_method"] == [405, "POST", {"error": {"code": "method_not_allowed",
+                                                              "message": "This path accepts POST."}}]
     assert result["health"][0] == 200, result["health"]
     status, body = result["prediction"]
     assert status == 200, body

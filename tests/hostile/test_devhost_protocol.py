@@ -80,11 +80,12 @@ def test_pipelined_requests_are_each_answered(live_host):
     (b"GET /api/nothing/<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
     (b"GET /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
     (b"HEAD /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
+    (b"HEAD /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),  # no implicit HEAD
     (b"GET /api/health HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
     (b"GET /api/" + b"a" * 40_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 431),  # over 32 KB, in one read
     (b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X%d: y\r\n" % i for i in range(150)) + b"\r\n", 431),
     (POST + b"Content-Length: " + str(10**12).encode() + b"\r\n\r\n{", 413),
-], ids=["not-found", "wrong-method", "head-on-post-route", "header-too-long", "request-line-too-long", "too-many-headers", "body-too-large"])
+], ids=["not-found", "wrong-method", "head-on-post-route", "head-on-get-route", "header-too-long", "request-line-too-long", "too-many-headers", "body-too-large"])
 def test_every_host_error_carries_security_headers_and_a_json_body(live_host, request_bytes, status):
     answered = exchange(live_host.port, request_bytes)
     assert len(answered.responses) == 1
@@ -97,14 +98,18 @@ def test_every_host_error_carries_security_headers_and_a_json_body(live_host, re
     assert b"<script>" not in answer.body and b"nothing" not in answer.body  # the path is never echoed
 
 
-def test_chunked_body_reaches_the_function_empty_as_in_azure(live_host):
-    """The Functions host forwards a body only when Content-Length > 0 (azure-functions-host,
-    GrpcMessageConversionExtensions.ToRpcHttp), so a chunked JSON body is an empty body to predict."""
+@pytest.mark.parametrize("route", ["predict", "feedback"])
+def test_a_chunked_post_is_a_4xx_that_asks_for_content_length(live_host, route):
+    """The Functions host forwards a body only when Content-Length > 0 (azure-functions-host#7930,
+    GrpcMessageConversionExtensions.ToRpcHttp): a chunked JSON body reaches the function empty, and
+    the answer says what to do instead."""
     body = b'{"text": "late again"}'
-    chunked = CHUNKED_POST + b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    chunked = CHUNKED_POST.replace(b"/api/predict", b"/api/" + route.encode()) \
+        + b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
     answered = exchange(live_host.port, chunked + SMUGGLED.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
-    assert [r.status for r in answered.responses] == [400, 200]  # well framed: the next request is served
-    assert answered.responses[0].json()["error"]["code"] == "invalid_json"
+    assert [r.status for r in answered.responses] == [411, 200]  # well framed: the next request is served
+    error = answered.responses[0].json()["error"]
+    assert error["code"] == "length_required" and "Content-Length" in error["message"]
 
 
 def test_function_keys_never_reach_the_host_log(live_host):

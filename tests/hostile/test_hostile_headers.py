@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from api_spec.document import ERROR_CODES
+from catch_all.blueprint import FUNCTION_NAME as CATCH_ALL
 from tests.hostile.app_functions import served_functions
 from tests.hostile.strategies import ANY_CHARACTER
 
@@ -44,9 +45,10 @@ ROUTES = {  # function -> (method, path, route params, body)
     "health": ("GET", "/api/health", {}, b""),
     "predict": ("POST", "/api/predict", {}, PREDICT_BODY),
     "feedback": ("POST", "/api/feedback", {}, b'{"is_correct": true}'),
+    CATCH_ALL: ("GET", "/api/no-such-path", {"path": "no-such-path"}, b""),
 }
 ANSWERS_WITHOUT_HEADERS = {"ui_page": {200}, "ui_asset": {200}, "openapi": {200}, "health": {200},
-                           "predict": {200}, "feedback": {400}}
+                           "predict": {200}, "feedback": {400}, CATCH_ALL: {404}}
 
 
 @pytest.fixture(scope="module")

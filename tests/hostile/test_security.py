@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from catch_all.blueprint import FUNCTION_NAME as CATCH_ALL
 from tests.fixtures.azurite import DEV_KEY
 from tests.hostile.app_functions import served_functions
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYED = {"predict", "feedback"}
-ANONYMOUS = {"health", "openapi", "ui_page", "ui_asset"}
+ANONYMOUS = {"health", "openapi", "ui_page", "ui_asset", CATCH_ALL}
 ZERO_KEY = "00000000-0000-0000-0000-000000000000"
 # Built from pieces so that this file does not match itself.
 SECRET_PATTERNS = {
@@ -41,7 +42,7 @@ def test_predict_and_feedback_need_a_function_key_in_azure():
     assert {name: levels[name] for name in KEYED} == {name: "function" for name in KEYED}
 
 
-def test_only_health_document_and_page_are_anonymous():
+def test_only_health_document_page_and_catch_all_are_anonymous():
     levels = auth_levels()
     assert {name for name, level in levels.items() if level == "anonymous"} == ANONYMOUS
     assert all(level in ("function", "admin") for name, level in levels.items() if name not in ANONYMOUS)

@@ -91,8 +91,9 @@ def test_connections_waiting_for_a_request_make_room_for_a_new_client(small_serv
 
 
 def test_repeated_headers_and_query_values_reach_the_function_as_the_functions_host_joins_them(small_server):
-    """Kestrel keeps repeated values as one StringValues; the host copies its ToString(): joined with
-    ",", empty values skipped, a query value left empty dropped (GrpcMessageConversionExtensions.ToRpcHttp)."""
+    """Repeated header lines joined with ", " (the contract in DESIGN.md; docs/devhost.md notes that the
+    host's StringValues.ToString() reads as ","), empty values skipped; query values joined with ",",
+    a query value left empty dropped (GrpcMessageConversionExtensions.ToRpcHttp)."""
     host, port = small_server.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as sock:
         sock.sendall(b"GET /api/echo?a=1&a=2&empty=&b=x HTTP/1.1\r\nHost: h\r\nAccept: text/plain\r\n"
@@ -101,7 +102,7 @@ def test_repeated_headers_and_query_values_reach_the_function_as_the_functions_h
         while chunk := sock.recv(65536):
             answer += chunk
     body = answer.partition(b"\r\n\r\n")[2].decode()
-    assert json.loads(body) == {"accept": "text/plain,application/json", "params": {"a": "1,2", "b": "x"}, "body": ""}
+    assert json.loads(body) == {"accept": "text/plain, application/json", "params": {"a": "1,2", "b": "x"}, "body": ""}
 
 
 def test_a_chunked_body_reaches_the_function_empty(small_server):

@@ -141,7 +141,7 @@ def test_feedback_does_not_need_the_model(feedback):
 def _bad_inputs():
     huge = b'{"text": "' + b"a" * 300_000 + b'"}'
     cases = [
-        ("empty body", b"", 400, "invalid_json"),
+        ("empty body", b"", 411, "length_required"),
         ("malformed json", b'{"prediction_id": ', 400, "invalid_json"),
         ("json array", b"[]", 400, "invalid_json"),
         ("NaN literal", json.dumps(valid_body()).replace("0.0832", "NaN").encode(), 400, "invalid_json"),

@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 import requests
 
+from catch_all.blueprint import FUNCTION_NAME as CATCH_ALL
 from tests.app_functions import served_functions
 
 
@@ -32,13 +33,29 @@ def check(document, path, method, response):
 def test_document_is_openapi_3_with_every_route(document):
     assert document["openapi"].startswith("3.")
     served = {}
-    for function in served_functions().values():
+    for name, function in served_functions().items():
+        if name == CATCH_ALL:
+            continue  # not an API route: its 404/405 are described in info.description
         trigger = function.get_bindings()[0].get_dict_repr()
         methods = {str(getattr(m, "value", m)).lower() for m in trigger["methods"]}
         served["/" + trigger["route"]] = methods
     assert set(document["paths"]) == set(served)
+    assert "/{path}" not in document["paths"] and "not_found" in document["info"]["description"]
     for path, methods in served.items():
         assert set(document["paths"][path]) == methods, path
+
+
+@pytest.mark.parametrize("path", ["/predict", "/feedback"])
+def test_keyed_routes_document_the_hosts_empty_401(document, path):
+    answer = document["paths"][path]["post"]["responses"]["401"]
+    assert "content" not in answer and "empty body" in answer["description"]
+
+
+@pytest.mark.parametrize("path", ["/predict", "/feedback"])
+def test_a_chunked_body_gets_the_documented_411(document, live_host, path):
+    response = requests.post(live_host.url("/api" + path), data=iter([b'{"text": "late"}']), timeout=30)
+    assert response.status_code == 411 and "Content-Length" in response.json()["error"]["message"]
+    check(document, path, "post", response)
 
 
 def test_documented_limits_are_the_served_ones(document, live_host):

@@ -18,7 +18,7 @@ from api_spec.document import LOCAL_HOST_ERROR_CODES
 from tests.app_functions import user_function
 
 ROOT = Path(__file__).resolve().parents[2]
-FUNCTION_PACKAGES = ("service", "predict", "feedback", "web", "api_spec")
+FUNCTION_PACKAGES = ("service", "predict", "feedback", "web", "api_spec", "catch_all")
 LOCAL_HOST_PACKAGES = ("devhost",)
 # Error constructors -> position of their `code` argument: the functions' (service/errors.py) and
 # the local host's (devhost/host_errors.py, whose helpers take a message and build a HostError).

@@ -26,13 +26,26 @@ def test_utf8_bom_is_tolerated():
 
 
 @pytest.mark.parametrize("body", [
-    b"", b"   ", b"{", b"not json", b'{"text": "hi"', b"[1, 2]", b'"text"', b"null", b"42",
+    b"   ", b"{", b"not json", b'{"text": "hi"', b"[1, 2]", b'"text"', b"null", b"42",
     b'{"text": NaN}', b'{"p": Infinity}', b"\xff\xfe\x00garbage", b'{"text": "\xc3\x28"}',
     b"[" * 100_000 + b"]" * 100_000,
 ])
 def test_malformed_bodies_are_400_invalid_json(body):
     error = error_of(body, limit=10_000_000)
     assert (error.status, error.code) == (400, "invalid_json")
+
+
+def test_an_empty_body_declared_with_content_length_0_is_400():
+    error = error_of(b"", headers={"content-length": "0"})
+    assert (error.status, error.code) == (400, "invalid_json")
+
+
+@pytest.mark.parametrize("headers", [{}, {"transfer-encoding": "chunked"}], ids=["no-length", "chunked"])
+def test_a_body_without_content_length_is_411_naming_content_length(headers):
+    """Azure's host forwards a body only when Content-Length > 0: a chunked one arrives empty."""
+    error = error_of(b"", headers=headers)
+    assert (error.status, error.code) == (411, "length_required")
+    assert "Content-Length" in error.message and "chunked" in error.message
 
 
 def test_body_over_the_limit_is_413():
