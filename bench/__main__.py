@@ -21,19 +21,29 @@ PARTS = ("cold-start", "latency", "http", "size", "normalize")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split(":")[0])
     parser.add_argument("part", nargs="?", default="all", choices=(*PARTS, "report", "all"))
-    parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR,
-                        help="ONNX artefact folder (default: %(default)s)")
-    parser.add_argument("--keras-file", type=Path, default=DEFAULT_KERAS_FILE,
-                        help="the same model as .keras, written by training (default: %(default)s)")
+    parser.add_argument(
+        "--model-dir", type=Path, default=DEFAULT_MODEL_DIR, help="ONNX artefact folder (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--keras-file",
+        type=Path,
+        default=DEFAULT_KERAS_FILE,
+        help="the same model as .keras, written by training (default: %(default)s)",
+    )
     parser.add_argument("--runs", type=int, default=7, help="cold starts per path (default: %(default)s)")
     parser.add_argument("--calls", type=int, default=2000, help="single-tweet calls (default: %(default)s)")
     parser.add_argument("--duration", type=float, default=60.0, help="HTTP load seconds (default: %(default)s)")
     parser.add_argument("--clients", type=int, default=16, help="HTTP client threads (default: %(default)s)")
-    parser.add_argument("--rounds", type=int, default=15,
-                        help="interleaved rounds of the normalize part (default: %(default)s)")
-    parser.add_argument("--previous-model-dir", type=Path, default=None,
-                        help="the previously shipped artefact, measured beside the current one "
-                             "(default: taken from git, see bench/previous.py)")
+    parser.add_argument(
+        "--rounds", type=int, default=15, help="interleaved rounds of the normalize part (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--previous-model-dir",
+        type=Path,
+        default=None,
+        help="the previously shipped artefact, measured beside the current one "
+        "(default: taken from git, see bench/previous.py)",
+    )
     parser.add_argument("--results", type=Path, default=results.RESULTS_FILE)
     parser.add_argument("--doc", type=Path, default=markdown.DOC_FILE)
     return parser
@@ -49,8 +59,11 @@ def keras_file_of_artefact(model_dir: Path, keras_file: Path | None) -> Path | N
     wanted = card.get("mlflow", {}).get("run_id")
     found = json.loads(beside.read_text(encoding="utf-8")).get("run_id") if beside.is_file() else None
     if wanted and found != wanted:
-        print(f"{keras_file} is from run {found}, the artefact from run {wanted}: the Keras side is "
-              "skipped (pass --keras-file)", file=sys.stderr)
+        print(
+            f"{keras_file} is from run {found}, the artefact from run {wanted}: the Keras side is "
+            "skipped (pass --keras-file)",
+            file=sys.stderr,
+        )
         return None
     return keras_file
 
@@ -58,19 +71,22 @@ def keras_file_of_artefact(model_dir: Path, keras_file: Path | None) -> Path | N
 def run_part(part: str, args) -> dict:
     if part == "cold-start":
         from bench import cold_start
-        return cold_start.measure(args.model_dir, args.keras_file, runs=args.runs,
-                                  previous_dir=args.previous_model_dir)
+
+        return cold_start.measure(args.model_dir, args.keras_file, runs=args.runs, previous_dir=args.previous_model_dir)
     if part == "latency":
         from bench import latency
-        return latency.measure(args.model_dir, calls=args.calls,
-                               previous_dir=args.previous_model_dir)
+
+        return latency.measure(args.model_dir, calls=args.calls, previous_dir=args.previous_model_dir)
     if part == "normalize":
         from bench import normalization
+
         return normalization.measure(args.model_dir, rounds=args.rounds)
     if part == "http":
         from bench import http_load
+
         return http_load.measure(args.model_dir, clients=args.clients, seconds=args.duration)
     from bench import size
+
     return size.measure(args.model_dir, args.keras_file, previous_dir=args.previous_model_dir)
 
 

@@ -27,8 +27,13 @@ def onnx_first_prediction(model_dir: str, tweet: str) -> dict:
     model = load_model_artifact(model_dir)
     loaded = time.monotonic()
     probability = float(model.predict_proba([tweet])[0])
-    return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
-            "probability": probability, "model_file": model.card.get("serving_model", "model.onnx")}
+    return {
+        "imported": imported,
+        "loaded": loaded,
+        "predicted": time.monotonic(),
+        "probability": probability,
+        "model_file": model.card.get("serving_model", "model.onnx"),
+    }
 
 
 def app_first_prediction(model_dir: str, tweet: str) -> dict:
@@ -45,12 +50,18 @@ def app_first_prediction(model_dir: str, tweet: str) -> dict:
     if health.status_code != 200:
         raise RuntimeError(health.get_body())
     loaded = time.monotonic()
-    answer = functions["predict"](func.HttpRequest(
-        "POST", "http://localhost/api/predict", body=json.dumps({"text": tweet}).encode()))
+    answer = functions["predict"](
+        func.HttpRequest("POST", "http://localhost/api/predict", body=json.dumps({"text": tweet}).encode())
+    )
     body = json.loads(answer.get_body())
-    return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
-            "probability": body["probability"], "model_file": body["model_version"],
-            "prediction_id": body["prediction_id"]}
+    return {
+        "imported": imported,
+        "loaded": loaded,
+        "predicted": time.monotonic(),
+        "probability": body["probability"],
+        "model_file": body["model_version"],
+        "prediction_id": body["prediction_id"],
+    }
 
 
 def keras_first_prediction(keras_file: str, tokenizer_file: str, tweet: str) -> dict:
@@ -71,10 +82,14 @@ def keras_first_prediction(keras_file: str, tokenizer_file: str, tweet: str) -> 
     # A direct call, not model.predict(): predict() builds a dataset pipeline and is slower for
     # one tweet, so this is the fair, fastest Keras first answer.
     feeds = tokenizer.feeds([tweet], dtype=np.int32)
-    probability = float(np.asarray(serving_call(model, feeds[TOKEN_IDS], feeds.get(SUBWORD_IDS))
-                                   ).reshape(-1)[0])
-    return {"imported": imported, "loaded": loaded, "predicted": time.monotonic(),
-            "probability": probability, "model_file": os.path.basename(keras_file)}
+    probability = float(np.asarray(serving_call(model, feeds[TOKEN_IDS], feeds.get(SUBWORD_IDS))).reshape(-1)[0])
+    return {
+        "imported": imported,
+        "loaded": loaded,
+        "predicted": time.monotonic(),
+        "probability": probability,
+        "model_file": os.path.basename(keras_file),
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -38,12 +38,21 @@ PHASES = ("interpreter", "imports", "load", "first_prediction", "to_first_predic
 
 def run_probe(args: list[str], timeout: float = 300, settings: dict[str, str] | None = None) -> dict:
     """Spawn one probe with the app's `settings` (none by default); its phase durations in seconds."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("APPLICATIONINSIGHTS_", "FEEDBACK_", "MODEL_", "AzureWebJobs", "TELEMETRY_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("APPLICATIONINSIGHTS_", "FEEDBACK_", "MODEL_", "AzureWebJobs", "TELEMETRY_"))
+    }
     env.update(PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2", PYTHONDONTWRITEBYTECODE="1", **(settings or {}))
     spawned = time.monotonic()
-    completed = subprocess.run([sys.executable, "-m", "bench.cold_probe", *args], cwd=ROOT, env=env,
-                               capture_output=True, text=True, timeout=timeout)
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.cold_probe", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     exited = time.monotonic()
     line = next((x for x in completed.stdout.splitlines() if x.startswith("COLD_PROBE ")), None)
     if completed.returncode != 0 or line is None:
@@ -66,8 +75,11 @@ def summarise(runs: list[dict]) -> dict:
     out: dict[str, Any] = {}
     for phase in PHASES:
         values = [r[phase] for r in runs]
-        out[phase] = {"median_s": round(statistics.median(values), 4),
-                      "min_s": round(min(values), 4), "max_s": round(max(values), 4)}
+        out[phase] = {
+            "median_s": round(statistics.median(values), 4),
+            "min_s": round(min(values), 4),
+            "max_s": round(max(values), 4),
+        }
     out["runs_s"] = [round(r["to_first_prediction"], 4) for r in runs]
     out["process_exit_median_s"] = round(statistics.median(r["process_exit"] for r in runs), 4)
     out["model_file"] = runs[0]["model_file"]
@@ -76,20 +88,23 @@ def summarise(runs: list[dict]) -> dict:
 
 def telemetry_settings(ingestion, storage_dir: str) -> dict[str, str]:
     """The app's settings of the telemetry probe: the connection string set, as in Azure."""
-    return {"APPLICATIONINSIGHTS_CONNECTION_STRING": ingestion.connection_string,
-            "TELEMETRY_STORAGE_DIR": storage_dir,
-            "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
-            "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel"}
+    return {
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": ingestion.connection_string,
+        "TELEMETRY_STORAGE_DIR": storage_dir,
+        "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
+        "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel",
+    }
 
 
 def was_traced(ingestion, prediction_id: str | None) -> bool:
     """Whether the `prediction_served` trace of this prediction reached the endpoint."""
-    return any(t["message"] == "prediction_served" and t["properties"].get("prediction_id") == prediction_id
-               for t in ingestion.traces())
+    return any(
+        t["message"] == "prediction_served" and t["properties"].get("prediction_id") == prediction_id
+        for t in ingestion.traces()
+    )
 
 
-def measure(model_dir: Path, keras_file: Path | None, runs: int = 7,
-            previous_dir: Path | None = None) -> dict:
+def measure(model_dir: Path, keras_file: Path | None, runs: int = 7, previous_dir: Path | None = None) -> dict:
     """Interleaved probes; the Keras side is skipped when no .keras file exists.
     `previous_dir`: the previously shipped artefact, probed in the same rounds."""
     from tests.fixtures.ingestion import IngestionEndpoint
@@ -101,8 +116,15 @@ def measure(model_dir: Path, keras_file: Path | None, runs: int = 7,
     ingestion._thread.start()
     with tempfile.TemporaryDirectory(prefix="bench-telemetry-") as storage_dir:
         try:
-            return _measure(model_dir, keras_file, keras_args, runs, previous_dir,
-                            ingestion, telemetry_settings(ingestion, storage_dir))
+            return _measure(
+                model_dir,
+                keras_file,
+                keras_args,
+                runs,
+                previous_dir,
+                ingestion,
+                telemetry_settings(ingestion, storage_dir),
+            )
         finally:
             ingestion.server.shutdown()
 
@@ -123,35 +145,48 @@ def _measure(model_dir, keras_file, keras_args, runs, previous_dir, ingestion, t
             results[name].append(run_probe(args, settings=settings))
             if settings is telemetry:  # the process has exited: its first trace was sent, or lost
                 delivered += was_traced(ingestion, results[name][-1]["prediction_id"])
-            print(f"  cold start {name} #{round_index + 1}: "
-                  f"{results[name][-1]['to_first_prediction']:.3f} s", flush=True)
-    section: dict[str, Any] = {"runs_each": runs, "interleaved": True, "before": before, "after": snapshot(),
-               "model_dir": str(model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir),
-               "onnx": summarise(results["onnx"]), "app": summarise(results["app"]),
-               "app_telemetry": summarise(results["app_telemetry"]),
-               "telemetry_endpoint": "local ingestion endpoint on 127.0.0.1 (tests/fixtures/ingestion.py)",
-               "telemetry_first_traces_delivered": f"{delivered}/{runs}"}
+            print(
+                f"  cold start {name} #{round_index + 1}: {results[name][-1]['to_first_prediction']:.3f} s", flush=True
+            )
+    section: dict[str, Any] = {
+        "runs_each": runs,
+        "interleaved": True,
+        "before": before,
+        "after": snapshot(),
+        "model_dir": str(model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir),
+        "onnx": summarise(results["onnx"]),
+        "app": summarise(results["app"]),
+        "app_telemetry": summarise(results["app_telemetry"]),
+        "telemetry_endpoint": "local ingestion endpoint on 127.0.0.1 (tests/fixtures/ingestion.py)",
+        "telemetry_first_traces_delivered": f"{delivered}/{runs}",
+    }
     section["app_telemetry_over_app_median_ratio"] = round(
-        section["app_telemetry"]["to_first_prediction"]["median_s"]
-        / section["app"]["to_first_prediction"]["median_s"], 2)
-    print(f"  telemetry on / off: {section['app_telemetry_over_app_median_ratio']}x; "
-          f"first prediction_served delivered in {delivered}/{runs} runs", flush=True)
+        section["app_telemetry"]["to_first_prediction"]["median_s"] / section["app"]["to_first_prediction"]["median_s"],
+        2,
+    )
+    print(
+        f"  telemetry on / off: {section['app_telemetry_over_app_median_ratio']}x; "
+        f"first prediction_served delivered in {delivered}/{runs} runs",
+        flush=True,
+    )
     if previous_dir:
         section["onnx_previous"] = summarise(results["onnx_previous"])
     if keras_args:
         section["keras"] = summarise(results["keras"])
         section["keras_file"] = str(keras_file)
         section["keras_over_onnx_median_ratio"] = round(
-            section["keras"]["to_first_prediction"]["median_s"]
-            / section["onnx"]["to_first_prediction"]["median_s"], 1)
+            section["keras"]["to_first_prediction"]["median_s"] / section["onnx"]["to_first_prediction"]["median_s"], 1
+        )
         section["keras_over_app_median_ratio"] = round(
-            section["keras"]["to_first_prediction"]["median_s"]
-            / section["app"]["to_first_prediction"]["median_s"], 1)
-        section["first_prediction_abs_diff"] = abs(results["onnx"][0]["probability"]
-                                                   - results["keras"][0]["probability"])
+            section["keras"]["to_first_prediction"]["median_s"] / section["app"]["to_first_prediction"]["median_s"], 1
+        )
+        section["first_prediction_abs_diff"] = abs(
+            results["onnx"][0]["probability"] - results["keras"][0]["probability"]
+        )
     else:
         section["keras"] = None
         section["keras_missing"] = (
             "the served model's Keras twin (model.keras, written by training, 41 MB, never deployed) "
-            "is not on this machine; pass --keras-file to measure TensorFlow beside ONNX")
+            "is not on this machine; pass --keras-file to measure TensorFlow beside ONNX"
+        )
     return section

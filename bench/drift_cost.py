@@ -53,8 +53,7 @@ def measure(model_dir: Path, repeats: int) -> dict:
         "score_with_drift_ms": _median_ms(lambda: model.score(texts), repeats),
         "drift_signals_and_dimensions_ms": _median_ms(signals_only, repeats),
     }
-    return {"batch": BATCH, "repeats": repeats, "model": model.version, "median": figures,
-            "environment": snapshot()}
+    return {"batch": BATCH, "repeats": repeats, "model": model.version, "median": figures, "environment": snapshot()}
 
 
 def main() -> None:

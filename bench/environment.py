@@ -8,8 +8,7 @@ import platform
 import sys
 from importlib import metadata
 
-LIBRARIES = ("onnxruntime", "numpy", "azure-functions", "emoji", "tensorflow-cpu", "tensorflow",
-             "keras", "psutil")
+LIBRARIES = ("onnxruntime", "numpy", "azure-functions", "emoji", "tensorflow-cpu", "tensorflow", "keras", "psutil")
 
 
 def cpu_model() -> str:
@@ -28,7 +27,7 @@ def memory_total_gb() -> float | None:
         with open("/proc/meminfo", encoding="utf-8") as meminfo:
             for line in meminfo:
                 if line.startswith("MemTotal:"):
-                    return round(int(line.split()[1]) / 1024 ** 2, 1)
+                    return round(int(line.split()[1]) / 1024**2, 1)
     except OSError:
         pass
     return None
@@ -59,5 +58,7 @@ def machine() -> dict:
 
 def snapshot() -> dict:
     """When, and the load average (1, 5, 15 min): other jobs share these cores."""
-    return {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "load_average": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }

@@ -45,15 +45,19 @@ def cpu_seconds(pid: int) -> float:
 
 def start_host(model_dir: Path, log_path: Path) -> HostProcess:
     """`python -m devhost` on a free port with the given model, telemetry and storage off."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("APPLICATIONINSIGHTS_", "FEEDBACK_", "AzureWebJobs"))}
-    env.update(MODEL_DIR=str(model_dir), DEVHOST_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
-               APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL="true")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("APPLICATIONINSIGHTS_", "FEEDBACK_", "AzureWebJobs"))
+    }
+    env.update(
+        MODEL_DIR=str(model_dir),
+        DEVHOST_LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+        APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL="true",
+    )
     return HostProcess(env, log_path)
 
 
-def _client(port: int, deadline: float, seed: int, latencies: list, outcomes: dict,
-            lock: threading.Lock) -> None:
+def _client(port: int, deadline: float, seed: int, latencies: list, outcomes: dict, lock: threading.Lock) -> None:
     bodies = [json.dumps({"text": t}).encode() for t in SAMPLE_TWEETS]
     headers = {"Content-Type": "application/json"}
     connection = http.client.HTTPConnection(HOST, port, timeout=10)
@@ -87,8 +91,10 @@ def run_load(port: int, clients: int, seconds: float) -> dict:
     outcomes: dict[str, int] = {}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=_client, args=(port, deadline, i, latencies, outcomes, lock),
-                                daemon=True) for i in range(clients)]
+    threads = [
+        threading.Thread(target=_client, args=(port, deadline, i, latencies, outcomes, lock), daemon=True)
+        for i in range(clients)
+    ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -102,18 +108,24 @@ def run_load(port: int, clients: int, seconds: float) -> dict:
         "requests_per_second": round(total / elapsed, 1),
         "errors": total - outcomes.get("200", 0),
         "outcomes": dict(sorted(outcomes.items())),
-        "latency_ms": {"p50": round(float(np.percentile(ms, 50)), 2),
-                       "p90": round(float(np.percentile(ms, 90)), 2),
-                       "p99": round(float(np.percentile(ms, 99)), 2),
-                       "max": round(float(ms.max()), 2)},
+        "latency_ms": {
+            "p50": round(float(np.percentile(ms, 50)), 2),
+            "p90": round(float(np.percentile(ms, 90)), 2),
+            "p99": round(float(np.percentile(ms, 99)), 2),
+            "max": round(float(ms.max()), 2),
+        },
         "elapsed_s": round(elapsed, 2),
     }
 
 
 def measure(model_dir: Path, clients: int = 16, seconds: float = 60.0, warmup_seconds: float = 3.0) -> dict:
-    section: dict[str, Any] = {"clients": clients, "duration_s": seconds, "endpoint": "POST /api/predict (one tweet)",
-               "host": "python -m devhost (h11, a thread per connection, one process), telemetry and storage off",
-               "before": snapshot()}
+    section: dict[str, Any] = {
+        "clients": clients,
+        "duration_s": seconds,
+        "endpoint": "POST /api/predict (one tweet)",
+        "host": "python -m devhost (h11, a thread per connection, one process), telemetry and storage off",
+        "before": snapshot(),
+    }
     with tempfile.TemporaryDirectory(prefix="bench-http-") as workdir:
         host = start_host(model_dir, Path(workdir) / "devhost.log")
         try:
@@ -129,6 +141,9 @@ def measure(model_dir: Path, clients: int = 16, seconds: float = 60.0, warmup_se
             host.stop()
     section["after"] = snapshot()
     load = section["load"]
-    print(f"  http: {load['requests_per_second']} req/s, p50 {load['latency_ms']['p50']} ms, "
-          f"p99 {load['latency_ms']['p99']} ms, errors {load['errors']}", flush=True)
+    print(
+        f"  http: {load['requests_per_second']} req/s, p50 {load['latency_ms']['p50']} ms, "
+        f"p99 {load['latency_ms']['p99']} ms, errors {load['errors']}",
+        flush=True,
+    )
     return section

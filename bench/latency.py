@@ -36,8 +36,12 @@ def load_variant(model_dir: Path, model_file: str, workdir: Path) -> SentimentMo
 
 def _percentiles_ms(samples: list[float]) -> dict:
     ms = np.asarray(samples) * 1000
-    return {"p50_ms": round(float(np.percentile(ms, 50)), 4), "p99_ms": round(float(np.percentile(ms, 99)), 4),
-            "mean_ms": round(float(ms.mean()), 4), "max_ms": round(float(ms.max()), 4)}
+    return {
+        "p50_ms": round(float(np.percentile(ms, 50)), 4),
+        "p99_ms": round(float(np.percentile(ms, 99)), 4),
+        "mean_ms": round(float(ms.mean()), 4),
+        "max_ms": round(float(ms.max()), 4),
+    }
 
 
 def time_single(call, inputs: list, calls: int, warmup: int) -> list[float]:
@@ -60,12 +64,14 @@ def throughput(call, batch, min_seconds: float, tweets: int, min_batches: int = 
         call(batch)
         batches += 1
     elapsed = time.perf_counter() - start
-    return {"batches": batches, "tweets_per_second": round(batches * tweets / elapsed),
-            "ms_per_batch": round(1000 * elapsed / batches, 3)}
+    return {
+        "batches": batches,
+        "tweets_per_second": round(batches * tweets / elapsed),
+        "ms_per_batch": round(1000 * elapsed / batches, 3),
+    }
 
 
-def measure_variant(model: SentimentModel, calls: int, warmup: int, batch_size: int,
-                    min_seconds: float) -> dict:
+def measure_variant(model: SentimentModel, calls: int, warmup: int, batch_size: int, min_seconds: float) -> dict:
     texts = list(SAMPLE_TWEETS)
     ids = [model.tokenizer.feeds([t], dtype=model.input_dtype) for t in texts]
     batch_texts = [texts[i % len(texts)] for i in range(batch_size)]
@@ -76,17 +82,30 @@ def measure_variant(model: SentimentModel, calls: int, warmup: int, batch_size: 
 
     return {
         "one_tweet_predict_proba": _percentiles_ms(
-            time_single(lambda t: model.predict_proba([t]), texts, calls, warmup)),
+            time_single(lambda t: model.predict_proba([t]), texts, calls, warmup)
+        ),
         "one_tweet_session_only": _percentiles_ms(time_single(session_run, ids, calls, warmup)),
         f"batch{batch_size}_predict_proba": throughput(model.predict_proba, batch_texts, min_seconds, batch_size),
         f"batch{batch_size}_session_only": throughput(session_run, batch_ids, min_seconds, batch_size),
     }
 
 
-def measure(model_dir: Path, calls: int = 2000, warmup: int = 200, batch_size: int = 64,
-            min_seconds: float = 3.0, previous_dir: Path | None = None) -> dict:
-    section: dict[str, Any] = {"calls": calls, "warmup_calls": warmup, "batch_size": batch_size, "threads": 1,
-               "before": snapshot(), "variants": {}}
+def measure(
+    model_dir: Path,
+    calls: int = 2000,
+    warmup: int = 200,
+    batch_size: int = 64,
+    min_seconds: float = 3.0,
+    previous_dir: Path | None = None,
+) -> dict:
+    section: dict[str, Any] = {
+        "calls": calls,
+        "warmup_calls": warmup,
+        "batch_size": batch_size,
+        "threads": 1,
+        "before": snapshot(),
+        "variants": {},
+    }
     variants = [(name, model_dir, f) for name, f in VARIANTS.items()]
     if previous_dir is not None:
         previous_card = json.loads((previous_dir / MODEL_CARD_FILE).read_text(encoding="utf-8"))
@@ -101,10 +120,11 @@ def measure(model_dir: Path, calls: int = 2000, warmup: int = 200, batch_size: i
             result = measure_variant(model, calls, warmup, batch_size, min_seconds)
             result["file_mb"] = round((model_dir / model_file).stat().st_size / 1e6, 2)
             section["variants"][name] = result
-            print(f"  latency {name}: p50 {result['one_tweet_predict_proba']['p50_ms']} ms, "
-                  f"batch {batch_size}: {result[f'batch{batch_size}_predict_proba']['tweets_per_second']} "
-                  "tweets/s", flush=True)
+            print(
+                f"  latency {name}: p50 {result['one_tweet_predict_proba']['p50_ms']} ms, "
+                f"batch {batch_size}: {result[f'batch{batch_size}_predict_proba']['tweets_per_second']} "
+                "tweets/s",
+                flush=True,
+            )
     section["after"] = snapshot()
     return section
-
-

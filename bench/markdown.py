@@ -17,52 +17,65 @@ END = "<!-- benchmarks:end -->"
 
 def _load(section: dict) -> str:
     before, after = section["before"], section.get("after", section["before"])
-    return (f"{before['date'][:16].replace('T', ' ')} UTC, load average (1 min) "
-            f"{before['load_average'][0]} → {after['load_average'][0]}")
+    return (
+        f"{before['date'][:16].replace('T', ' ')} UTC, load average (1 min) "
+        f"{before['load_average'][0]} → {after['load_average'][0]}"
+    )
 
 
 def _cold_start(section: dict) -> list[str]:
-    rows = ["## Cold start: fresh process → first prediction", "",
-            f"{section['runs_each']} runs of each path, interleaved in one run (order alternating), after one unrecorded "
-            "warm-up run of each; "
-            f"measured {_load(section)}.", "",
-            "| path | to first prediction, median (min–max) | interpreter | imports | load model | first prediction |",
-            "| --- | --- | --- | --- | --- | --- |"]
+    rows = [
+        "## Cold start: fresh process → first prediction",
+        "",
+        f"{section['runs_each']} runs of each path, interleaved in one run (order alternating), after one unrecorded "
+        "warm-up run of each; "
+        f"measured {_load(section)}.",
+        "",
+        "| path | to first prediction, median (min–max) | interpreter | imports | load model | first prediction |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     previous = section.get("onnx_previous") or {}
-    names = {"app_telemetry": "**whole function app as in Azure: telemetry configured** "
-                              "(`APPLICATIONINSIGHTS_CONNECTION_STRING` set)",
-             "app": "whole function app, telemetry off: `import function_app`, health loads the model, "
-                    "one predict request",
-             "onnx": f"deployed model path: onnxruntime + `predict/` ({section['onnx']['model_file']})",
-             "onnx_previous": f"the same path with the previous model ({previous.get('model_file')})",
-             "keras": "TensorFlow/Keras (`keras.saving.load_model`, model.keras)"}
+    names = {
+        "app_telemetry": "**whole function app as in Azure: telemetry configured** "
+        "(`APPLICATIONINSIGHTS_CONNECTION_STRING` set)",
+        "app": "whole function app, telemetry off: `import function_app`, health loads the model, one predict request",
+        "onnx": f"deployed model path: onnxruntime + `predict/` ({section['onnx']['model_file']})",
+        "onnx_previous": f"the same path with the previous model ({previous.get('model_file')})",
+        "keras": "TensorFlow/Keras (`keras.saving.load_model`, model.keras)",
+    }
     for key in ("app_telemetry", "app", "onnx", "onnx_previous", "keras"):
         s = section.get(key)
         if not s:
             continue
         total = s["to_first_prediction"]
-        rows.append(f"| {names[key]} | **{total['median_s']:.3f} s** ({total['min_s']:.3f}–{total['max_s']:.3f}) | "
-                    + " | ".join(f"{s[p]['median_s']:.3f} s" for p in ("interpreter", "imports", "load", "first_prediction"))
-                    + " |")
+        rows.append(
+            f"| {names[key]} | **{total['median_s']:.3f} s** ({total['min_s']:.3f}–{total['max_s']:.3f}) | "
+            + " | ".join(f"{s[p]['median_s']:.3f} s" for p in ("interpreter", "imports", "load", "first_prediction"))
+            + " |"
+        )
     rows.append("")
     if section.get("app_telemetry"):
-        rows.append(f"With telemetry configured / off, medians: **{section['app_telemetry_over_app_median_ratio']}×**. "
-                    f"The connection string points at a {section['telemetry_endpoint']}; the exporter is "
-                    "configured in a background thread after the first answer, off the path measured here "
-                    "(docs/operations.md, \"Telemetry start-up\"). The first request's `prediction_served` trace "
-                    f"reached the endpoint in {section['telemetry_first_traces_delivered']} runs, sent as each "
-                    "process exited; that exit took "
-                    f"{section['app_telemetry']['process_exit_median_s']:.2f} s (median) against "
-                    f"{section['app']['process_exit_median_s']:.2f} s without telemetry.")
+        rows.append(
+            f"With telemetry configured / off, medians: **{section['app_telemetry_over_app_median_ratio']}×**. "
+            f"The connection string points at a {section['telemetry_endpoint']}; the exporter is "
+            "configured in a background thread after the first answer, off the path measured here "
+            '(docs/operations.md, "Telemetry start-up"). The first request\'s `prediction_served` trace '
+            f"reached the endpoint in {section['telemetry_first_traces_delivered']} runs, sent as each "
+            "process exited; that exit took "
+            f"{section['app_telemetry']['process_exit_median_s']:.2f} s (median) against "
+            f"{section['app']['process_exit_median_s']:.2f} s without telemetry."
+        )
         rows.append("")
     if section.get("keras"):
-        rows.append(f"Keras / ONNX model path, medians: **{section['keras_over_onnx_median_ratio']}×**; "
-                    f"Keras / whole app: **{section['keras_over_app_median_ratio']}×**. "
-                    "The \"imports\" column is the import-only time of each stack "
-                    "(for the whole app: every blueprint and the Functions library). "
-                    "Warm file cache, cold process; Azure's host start and package mount are not included. "
-                    f"Same model on both sides: the first predictions differ by {section['first_prediction_abs_diff']:.1e} "
-                    "(int8 ONNX as served vs fp32 Keras).")
+        rows.append(
+            f"Keras / ONNX model path, medians: **{section['keras_over_onnx_median_ratio']}×**; "
+            f"Keras / whole app: **{section['keras_over_app_median_ratio']}×**. "
+            'The "imports" column is the import-only time of each stack '
+            "(for the whole app: every blueprint and the Functions library). "
+            "Warm file cache, cold process; Azure's host start and package mount are not included. "
+            f"Same model on both sides: the first predictions differ by {section['first_prediction_abs_diff']:.1e} "
+            "(int8 ONNX as served vs fp32 Keras)."
+        )
     else:
         rows.append(f"Keras side not measured: {section.get('keras_missing')}.")
     return rows + [""]
@@ -70,99 +83,146 @@ def _cold_start(section: dict) -> list[str]:
 
 def _latency(section: dict) -> list[str]:
     b = section["batch_size"]
-    rows = ["## In-process latency and throughput (one thread)", "",
-            f"{section['calls']} single-tweet calls after {section['warmup_calls']} warm-up calls; "
-            f"batches of {b} for at least 3 s; measured {_load(section)}. "
-            "`predict_proba` = normalisation + tokenisation + onnxruntime, as served; "
-            "session = onnxruntime alone.", "",
-            f"| model | file | one tweet p50 | one tweet p99 | session p50 | session p99 | batch {b}, tweets/s | batch {b}, session only |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    rows = [
+        "## In-process latency and throughput (one thread)",
+        "",
+        f"{section['calls']} single-tweet calls after {section['warmup_calls']} warm-up calls; "
+        f"batches of {b} for at least 3 s; measured {_load(section)}. "
+        "`predict_proba` = normalisation + tokenisation + onnxruntime, as served; "
+        "session = onnxruntime alone.",
+        "",
+        f"| model | file | one tweet p50 | one tweet p99 | session p50 | session p99 | batch {b}, tweets/s | batch {b}, session only |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for name, v in section["variants"].items():
         if not v:
             rows.append(f"| {name} | not shipped | | | | | | |")
             continue
         one, sess = v["one_tweet_predict_proba"], v["one_tweet_session_only"]
-        rows.append(f"| {name} | {v['file_mb']} MB | {one['p50_ms']:.3f} ms | {one['p99_ms']:.3f} ms | "
-                    f"{sess['p50_ms']:.3f} ms | {sess['p99_ms']:.3f} ms | "
-                    f"{v[f'batch{b}_predict_proba']['tweets_per_second']:,} | "
-                    f"{v[f'batch{b}_session_only']['tweets_per_second']:,} |")
+        rows.append(
+            f"| {name} | {v['file_mb']} MB | {one['p50_ms']:.3f} ms | {one['p99_ms']:.3f} ms | "
+            f"{sess['p50_ms']:.3f} ms | {sess['p99_ms']:.3f} ms | "
+            f"{v[f'batch{b}_predict_proba']['tweets_per_second']:,} | "
+            f"{v[f'batch{b}_session_only']['tweets_per_second']:,} |"
+        )
     return rows + [""]
 
 
 def _http(section: dict) -> list[str]:
     load = section["load"]
     lat = load["latency_ms"]
-    return ["## HTTP end to end under load", "",
-            f"{section['clients']} client threads (keep-alive) for {section['duration_s']} s against "
-            f"{section['endpoint']}; host: {section['host']}; clients and host share the same cores "
-            f"(the load average counts the {section['clients']} client threads too); "
-            f"measured {_load(section)}.", "",
-            "| requests/s | p50 | p90 | p99 | max | requests | errors | host RSS before → after (peak) |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
-            f"| **{load['requests_per_second']}** | {lat['p50']} ms | {lat['p90']} ms | {lat['p99']} ms | "
-            f"{lat['max']} ms | {load['requests']:,} | {load['errors']} | "
-            f"{section['memory_before']['rss_mb']} → {section['memory_after']['rss_mb']} MB "
-            f"({section['memory_after']['peak_rss_mb']} MB) |", "",
-            f"Host RSS right after start, before the model loads: {section['memory_started']['rss_mb']} MB; "
-            f"host CPU during the load: {section['host_cpu_seconds']} s.", ""]
+    return [
+        "## HTTP end to end under load",
+        "",
+        f"{section['clients']} client threads (keep-alive) for {section['duration_s']} s against "
+        f"{section['endpoint']}; host: {section['host']}; clients and host share the same cores "
+        f"(the load average counts the {section['clients']} client threads too); "
+        f"measured {_load(section)}.",
+        "",
+        "| requests/s | p50 | p90 | p99 | max | requests | errors | host RSS before → after (peak) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| **{load['requests_per_second']}** | {lat['p50']} ms | {lat['p90']} ms | {lat['p99']} ms | "
+        f"{lat['max']} ms | {load['requests']:,} | {load['errors']} | "
+        f"{section['memory_before']['rss_mb']} → {section['memory_after']['rss_mb']} MB "
+        f"({section['memory_after']['peak_rss_mb']} MB) |",
+        "",
+        f"Host RSS right after start, before the model loads: {section['memory_started']['rss_mb']} MB; "
+        f"host CPU during the load: {section['host_cpu_seconds']} s.",
+        "",
+    ]
 
 
 def _size(section: dict) -> list[str]:
     runtime, training = section["runtime"], section["training"]
     largest = ", ".join(f"{e['name']} {e['mb_without_pycache']}" for e in runtime["largest"][:4])
     t_largest = ", ".join(f"{e['name']} {e['mb_without_pycache']}" for e in training["largest"][:4])
-    rows = ["## Deployment size", "", f"Measured {_load(section)}. MB = 10^6 bytes, without `__pycache__` (with it in brackets).", "",
-            "| what | size | largest parts (MB) |", "| --- | --- | --- |",
-            f"| runtime: `pip install --target` of requirements.txt | **{runtime['mb_without_pycache']} MB** ({runtime['mb']}) | {largest} |",
-            f"| training stack: {training['what']} | **{training['mb_without_pycache']} MB** ({training['mb']}) | {t_largest} |",
-            f"| TensorFlow + Keras alone | {training['tensorflow_and_keras_mb']} MB | |",
-            *(f"| model artefact `{section[key]['folder']}` | {section[key]['mb']} MB | "
-              + ", ".join(f"{k} {v}" for k, v in section[key]["files"].items()) + " |"
-              for key in ("model_artifact", "previous_model_artifact") if key in section)]
+    rows = [
+        "## Deployment size",
+        "",
+        f"Measured {_load(section)}. MB = 10^6 bytes, without `__pycache__` (with it in brackets).",
+        "",
+        "| what | size | largest parts (MB) |",
+        "| --- | --- | --- |",
+        f"| runtime: `pip install --target` of requirements.txt | **{runtime['mb_without_pycache']} MB** ({runtime['mb']}) | {largest} |",
+        f"| training stack: {training['what']} | **{training['mb_without_pycache']} MB** ({training['mb']}) | {t_largest} |",
+        f"| TensorFlow + Keras alone | {training['tensorflow_and_keras_mb']} MB | |",
+        *(
+            f"| model artefact `{section[key]['folder']}` | {section[key]['mb']} MB | "
+            + ", ".join(f"{k} {v}" for k, v in section[key]["files"].items())
+            + " |"
+            for key in ("model_artifact", "previous_model_artifact")
+            if key in section
+        ),
+    ]
     if "keras_model_mb" in section:
         rows.append(f"| the same model as model.keras | {section['keras_model_mb']} MB | |")
-    rows += ["", f"The training environment is {section['training_over_runtime_ratio']}× the runtime "
-             "(it also holds PyTorch for the transformer baseline and the test tools).", ""]
+    rows += [
+        "",
+        f"The training environment is {section['training_over_runtime_ratio']}× the runtime "
+        "(it also holds PyTorch for the transformer baseline and the test tools).",
+        "",
+    ]
     return rows
 
 
 def _normalize(section: dict) -> list[str]:
     split, worst = section["split"], section["worst_case"]
     b, n = section["batch"], section["text_chars"]
-    rows = ["## Predict function at a full batch, and worst-case normalisation", "",
-            f"Registered predict function (`function_app`, as the worker calls it) on {b} sample tweets, "
-            f"beside its parts on the same texts, interleaved over {max(section['rounds'], 40)} rounds "
-            f"(medians); measured {_load(section)}.", "",
-            "| function | normalise | encode | ONNX graph | rest (request, records, JSON) | graph share |",
-            "| --- | --- | --- | --- | --- | --- |",
-            f"| {split['function']} ms | {split['normalise']} ms | {split['encode']} ms | {split['graph']} ms | "
-            f"{split['rest']} ms | **{split['graph_share']:.0%}** |", "",
-            f"Worst-case normalisation: full batches ({b} different texts of {n} characters each, "
-            f"seed {section['seed']}) of hostile shapes against ordinary text of the same size, "
-            f"interleaved over {section['rounds']} rounds; \"before\" is the pre-rewrite normaliser "
-            "(bench/normalize_v3_reference.py) on a few texts, scaled to the batch.", "",
-            "| shape | normalise | × ordinary | predict function | × ordinary | before: normalise |",
-            "| --- | --- | --- | --- | --- | --- |"]
+    rows = [
+        "## Predict function at a full batch, and worst-case normalisation",
+        "",
+        f"Registered predict function (`function_app`, as the worker calls it) on {b} sample tweets, "
+        f"beside its parts on the same texts, interleaved over {max(section['rounds'], 40)} rounds "
+        f"(medians); measured {_load(section)}.",
+        "",
+        "| function | normalise | encode | ONNX graph | rest (request, records, JSON) | graph share |",
+        "| --- | --- | --- | --- | --- | --- |",
+        f"| {split['function']} ms | {split['normalise']} ms | {split['encode']} ms | {split['graph']} ms | "
+        f"{split['rest']} ms | **{split['graph_share']:.0%}** |",
+        "",
+        f"Worst-case normalisation: full batches ({b} different texts of {n} characters each, "
+        f"seed {section['seed']}) of hostile shapes against ordinary text of the same size, "
+        f'interleaved over {section["rounds"]} rounds; "before" is the pre-rewrite normaliser '
+        "(bench/normalize_v3_reference.py) on a few texts, scaled to the batch.",
+        "",
+        "| shape | normalise | × ordinary | predict function | × ordinary | before: normalise |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for name, v in worst["shapes"].items():
-        rows.append(f"| {name} | {v['normalise_ms']:.2f} ms | {v['normalise_ratio']:.2f} | {v['function_ms']:.2f} ms | "
-                    f"{v['function_ratio']:.2f} | {v['before_normalise_ms']:,.1f} ms |")
+        rows.append(
+            f"| {name} | {v['normalise_ms']:.2f} ms | {v['normalise_ratio']:.2f} | {v['function_ms']:.2f} ms | "
+            f"{v['function_ratio']:.2f} | {v['before_normalise_ms']:,.1f} ms |"
+        )
     wn, wf = worst["worst_normalise"], worst["worst_function"]
-    rows += ["", f"**Worst-case normalisation: {wn}, {worst['shapes'][wn]['normalise_ratio']:.2f}× ordinary text "
-             f"of the same size**; predict function: {wf}, {worst['shapes'][wf]['function_ratio']:.2f}×.", ""]
+    rows += [
+        "",
+        f"**Worst-case normalisation: {wn}, {worst['shapes'][wn]['normalise_ratio']:.2f}× ordinary text "
+        f"of the same size**; predict function: {wf}, {worst['shapes'][wf]['function_ratio']:.2f}×.",
+        "",
+    ]
     return rows
 
 
 def render(results: dict) -> str:
     m = results.get("machine", {})
     libs = ", ".join(f"{k} {v}" for k, v in m.get("libraries", {}).items())
-    lines = ["Generated by `make bench` (`python -m bench all`) from `bench/results.json`; do not edit by hand. "
-             "Numbers are as measured on a shared machine: other jobs were running, the load average "
-             "is given with each table.", "",
-             f"Machine: {m.get('cpu_model')}, {m.get('usable_cpus')} usable cores, {m.get('memory_gb')} GB; "
-             f"Python {m.get('python')}; {libs}.", ""]
+    lines = [
+        "Generated by `make bench` (`python -m bench all`) from `bench/results.json`; do not edit by hand. "
+        "Numbers are as measured on a shared machine: other jobs were running, the load average "
+        "is given with each table.",
+        "",
+        f"Machine: {m.get('cpu_model')}, {m.get('usable_cpus')} usable cores, {m.get('memory_gb')} GB; "
+        f"Python {m.get('python')}; {libs}.",
+        "",
+    ]
     sections = results.get("sections", {})
-    for name, render_section in (("cold_start", _cold_start), ("latency", _latency),
-                                 ("http", _http), ("size", _size), ("normalize", _normalize)):
+    for name, render_section in (
+        ("cold_start", _cold_start),
+        ("latency", _latency),
+        ("http", _http),
+        ("size", _size),
+        ("normalize", _normalize),
+    ):
         if name in sections:
             lines += render_section(sections[name])
     return "\n".join(lines).rstrip() + "\n"

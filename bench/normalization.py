@@ -51,6 +51,7 @@ def hostile_shapes() -> dict[str, Callable[[random.Random, int], str]]:
                 parts.append(pick(rng))
                 size += len(parts[-1])
             return "".join(parts)[:n]
+
         return build
 
     alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -64,10 +65,14 @@ def hostile_shapes() -> dict[str, Callable[[random.Random, int], str]]:
         "long-named emoji \U0001f202": repeat(lambda r: r.choice(long_named)),
         "emoji + zero-width joiner": repeat(lambda r: r.choice(singles) + "\u200d"),
         "joinable emoji + joiner": repeat(lambda r: r.choice(continuing) + "\u200d"),
-        "skin tones, keycaps, flags": repeat(lambda r: r.choice(
-            ["\U0001f44d\U0001f3fd", "1\ufe0f\u20e3", "\U0001f1fa\U0001f1f8", "\U0001f3fd", "\u2764\ufe0f"])),
-        "flag tags \U0001f3f4 + tag run": lambda r, n: "\U0001f3f4" + "".join(
-            chr(0xE0061 + r.randrange(26)) for _ in range(n - 1)),
+        "skin tones, keycaps, flags": repeat(
+            lambda r: r.choice(
+                ["\U0001f44d\U0001f3fd", "1\ufe0f\u20e3", "\U0001f1fa\U0001f1f8", "\U0001f3fd", "\u2764\ufe0f"]
+            )
+        ),
+        "flag tags \U0001f3f4 + tag run": lambda r, n: (
+            "\U0001f3f4" + "".join(chr(0xE0061 + r.randrange(26)) for _ in range(n - 1))
+        ),
         "emoticons": repeat(lambda r: r.choice(emoticons) + " "),
         "@@@@": repeat(lambda r: "@"),
         "@mentions": repeat(lambda r: "@" + r.choice(alnum)),
@@ -76,7 +81,9 @@ def hostile_shapes() -> dict[str, Callable[[random.Random, int], str]]:
         "one repeated letter": lambda r, n: r.choice(alnum) * n,
         "combining marks": lambda r, n: "a" + "".join(chr(0x300 + r.randrange(0x70)) for _ in range(n - 1)),
         "zero-width characters": repeat(lambda r: r.choice("\u200b\u200c\u200d\u2060\ufeff\u200e")),
-        "mixed scripts": repeat(lambda r: r.choice(["a", "\u0434", "\u4e2d", "\u0627", "\u05d0", "\U0001f602", "\u00e9"])),
+        "mixed scripts": repeat(
+            lambda r: r.choice(["a", "\u0434", "\u4e2d", "\u0627", "\u05d0", "\U0001f602", "\u00e9"])
+        ),
         "HTML entities": repeat(lambda r: r.choice(["&amp;", "&#128514;", "&lt;3", "&quot;"])),
         "!?!? and '''": repeat(lambda r: r.choice("!?'")),
         "unknown words": repeat(lambda r: "".join(r.choice(alnum) for _ in range(7)) + " "),
@@ -85,10 +92,12 @@ def hostile_shapes() -> dict[str, Callable[[random.Random, int], str]]:
 
 def ordinary_texts(rng: random.Random, count: int, length: int) -> list[str]:
     """Sample tweets in random order, joined by spaces to `length` characters."""
+
     def one() -> str:
         tweets = list(SAMPLE_TWEETS)
         rng.shuffle(tweets)
         return (" ".join(tweets * (1 + length // 1000)))[:length]
+
     return [one() for _ in range(count)]
 
 
@@ -145,12 +154,15 @@ def measure_split(model, predict, texts: list[str], rounds: int) -> dict:
     _answered(predict, request)
     normalized = [normalize_tweet(t) for t in texts]
     feeds = model.tokenizer.encode_batch_normalized(normalized, dtype=model.input_dtype).feeds
-    timings = _interleaved({
-        "function": lambda: predict(request()),
-        "normalise": lambda: [normalize_tweet(t) for t in texts],
-        "encode": lambda: model.tokenizer.encode_batch_normalized(normalized, dtype=model.input_dtype),
-        "graph": lambda: model.session.run(None, feeds),
-    }, rounds)
+    timings = _interleaved(
+        {
+            "function": lambda: predict(request()),
+            "normalise": lambda: [normalize_tweet(t) for t in texts],
+            "encode": lambda: model.tokenizer.encode_batch_normalized(normalized, dtype=model.input_dtype),
+            "graph": lambda: model.session.run(None, feeds),
+        },
+        rounds,
+    )
     timings["rest"] = round(timings["function"] - timings["normalise"] - timings["encode"] - timings["graph"], 3)
     timings["graph_share"] = round(timings["graph"] / timings["function"], 3)
     return timings
@@ -178,17 +190,20 @@ def measure_worst_case(predict, batch: int, length: int, rounds: int, seed: int)
             normalize_tweet_v3(text)
         before = (time.perf_counter() - start) * 1000 * batch / _REFERENCE_TEXTS
         norm, fn = timings[f"normalise|{name}"], timings[f"function|{name}"]
-        shapes[name] = {"normalise_ms": norm, "normalise_ratio": round(norm / ordinary_norm, 2),
-                        "function_ms": fn, "function_ratio": round(fn / ordinary_fn, 2),
-                        "before_normalise_ms": round(before, 1)}
+        shapes[name] = {
+            "normalise_ms": norm,
+            "normalise_ratio": round(norm / ordinary_norm, 2),
+            "function_ms": fn,
+            "function_ratio": round(fn / ordinary_fn, 2),
+            "before_normalise_ms": round(before, 1),
+        }
     hostile = {k: v for k, v in shapes.items() if k != "ordinary text"}
     worst_norm = max(hostile, key=lambda k: hostile[k]["normalise_ratio"])
     worst_fn = max(hostile, key=lambda k: hostile[k]["function_ratio"])
     return {"shapes": shapes, "worst_normalise": worst_norm, "worst_function": worst_fn}
 
 
-def measure(model_dir: Path, rounds: int = 15, batch: int = 100, length: int = TEXT_CHARS,
-            seed: int = 12) -> dict:
+def measure(model_dir: Path, rounds: int = 15, batch: int = 100, length: int = TEXT_CHARS, seed: int = 12) -> dict:
     import os
 
     os.environ["MODEL_DIR"] = str(model_dir)
@@ -201,22 +216,36 @@ def measure(model_dir: Path, rounds: int = 15, batch: int = 100, length: int = T
     get_settings.cache_clear()
     reset_model()
     model, predict = get_model(), _registered_predict()
-    section: dict[str, Any] = {"batch": batch, "text_chars": length, "rounds": rounds, "seed": seed,
-               "model": model.version, "before": snapshot()}
+    section: dict[str, Any] = {
+        "batch": batch,
+        "text_chars": length,
+        "rounds": rounds,
+        "seed": seed,
+        "model": model.version,
+        "before": snapshot(),
+    }
     texts = [SAMPLE_TWEETS[i % len(SAMPLE_TWEETS)] for i in range(batch)]
     section["split"] = measure_split(model, predict, texts, rounds=max(rounds, 40))
     s = section["split"]
-    print(f"  split, batch {batch}: function {s['function']} ms = normalise {s['normalise']} + encode "
-          f"{s['encode']} + graph {s['graph']} + rest {s['rest']}; graph share {s['graph_share']}", flush=True)
+    print(
+        f"  split, batch {batch}: function {s['function']} ms = normalise {s['normalise']} + encode "
+        f"{s['encode']} + graph {s['graph']} + rest {s['rest']}; graph share {s['graph_share']}",
+        flush=True,
+    )
     section["worst_case"] = measure_worst_case(predict, batch, length, rounds, seed)
     w = section["worst_case"]
     for name, v in w["shapes"].items():
-        print(f"  {name:34s} normalise {v['normalise_ms']:9.2f} ms ({v['normalise_ratio']:5.2f}x)  "
-              f"function {v['function_ms']:9.2f} ms ({v['function_ratio']:5.2f}x)  "
-              f"before: normalise {v['before_normalise_ms']:9.1f} ms", flush=True)
-    print(f"  worst-case normalisation: {w['worst_normalise']} "
-          f"{w['shapes'][w['worst_normalise']]['normalise_ratio']}x ordinary text of the same size; "
-          f"predict function: {w['worst_function']} {w['shapes'][w['worst_function']]['function_ratio']}x",
-          flush=True)
+        print(
+            f"  {name:34s} normalise {v['normalise_ms']:9.2f} ms ({v['normalise_ratio']:5.2f}x)  "
+            f"function {v['function_ms']:9.2f} ms ({v['function_ratio']:5.2f}x)  "
+            f"before: normalise {v['before_normalise_ms']:9.1f} ms",
+            flush=True,
+        )
+    print(
+        f"  worst-case normalisation: {w['worst_normalise']} "
+        f"{w['shapes'][w['worst_normalise']]['normalise_ratio']}x ordinary text of the same size; "
+        f"predict function: {w['worst_function']} {w['shapes'][w['worst_function']]['function_ratio']}x",
+        flush=True,
+    )
     section["after"] = snapshot()
     return section

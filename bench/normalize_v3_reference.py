@@ -17,9 +17,7 @@ import emoji
 from predict.normalize import _EMOJI_EMOTION_WORDS, _EMOTICON_WORDS
 
 _EMOTICON_RE = re.compile(
-    r"(?<![\w:;=])("
-    + "|".join(re.escape(e) for e in sorted(_EMOTICON_WORDS, key=len, reverse=True))
-    + r")(?![\w])"
+    r"(?<![\w:;=])(" + "|".join(re.escape(e) for e in sorted(_EMOTICON_WORDS, key=len, reverse=True)) + r")(?![\w])"
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9.-]+\.(?:com|net|org|ly|co|io)/\S*", re.I)
 _MENTION_RE = re.compile(r"(?<!\w)@\w+")

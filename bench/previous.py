@@ -17,17 +17,16 @@ PREVIOUS_MODEL = "fasttext_lstm@4"
 PREVIOUS_COMMIT = "3e10dc5"
 
 
-def committed_artefact(destination: Path, commit: str = PREVIOUS_COMMIT,
-                       artefact: str = ARTEFACT) -> Path | None:
+def committed_artefact(destination: Path, commit: str = PREVIOUS_COMMIT, artefact: str = ARTEFACT) -> Path | None:
     """Write the artefact folder as it was at `commit` into `destination`; None without git
     history (a shallow clone or an exported tree)."""
-    listing = subprocess.run(["git", "ls-tree", "--name-only", f"{commit}:{artefact}"], cwd=ROOT,
-                             capture_output=True, text=True)
+    listing = subprocess.run(
+        ["git", "ls-tree", "--name-only", f"{commit}:{artefact}"], cwd=ROOT, capture_output=True, text=True
+    )
     if listing.returncode != 0:
         return None
     destination.mkdir(parents=True, exist_ok=True)
     for name in listing.stdout.split():
-        blob = subprocess.run(["git", "show", f"{commit}:{artefact}/{name}"], cwd=ROOT,
-                              capture_output=True, check=True)
+        blob = subprocess.run(["git", "show", f"{commit}:{artefact}/{name}"], cwd=ROOT, capture_output=True, check=True)
         (destination / name).write_bytes(blob.stdout)
     return destination

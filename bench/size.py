@@ -49,9 +49,23 @@ def largest_entries(folder: Path, count: int = 6) -> list[dict]:
 def install_runtime(requirements: Path, target: Path) -> float:
     started = time.monotonic()
     completed = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--no-warn-script-location", "--target", str(target), "-r", str(requirements)],
-        capture_output=True, text=True, timeout=1200)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-warn-script-location",
+            "--target",
+            str(target),
+            "-r",
+            str(requirements),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     if completed.returncode != 0:
         raise RuntimeError(f"pip install failed: {completed.stderr[-3000:]}")
     return round(time.monotonic() - started, 1)
@@ -63,33 +77,49 @@ def training_site_packages() -> Path:
 
 def artefact_entry(model_dir: Path) -> dict:
     folder = model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir
-    return {"folder": str(folder), **folder_mb(model_dir),
-            "files": {p.name: round(p.stat().st_size / 1e6, 2)
-                      for p in sorted(model_dir.iterdir()) if p.is_file()}}
+    return {
+        "folder": str(folder),
+        **folder_mb(model_dir),
+        "files": {p.name: round(p.stat().st_size / 1e6, 2) for p in sorted(model_dir.iterdir()) if p.is_file()},
+    }
 
 
 def measure(model_dir: Path, keras_file: Path | None, previous_dir: Path | None = None) -> dict:
     section: dict[str, Any] = {"before": snapshot()}
     with tempfile.TemporaryDirectory(prefix="bench-size-") as workdir:
         target = Path(workdir) / "site-packages"
-        section["runtime"] = {"what": "pip install --target <empty> -r requirements.txt",
-                              "install_seconds": install_runtime(ROOT / "requirements.txt", target),
-                              **folder_mb(target), "largest": largest_entries(target)}
+        section["runtime"] = {
+            "what": "pip install --target <empty> -r requirements.txt",
+            "install_seconds": install_runtime(ROOT / "requirements.txt", target),
+            **folder_mb(target),
+            "largest": largest_entries(target),
+        }
     site = training_site_packages()
-    section["training"] = {"what": f"site-packages of the training environment ({site.parent.parent.parent.name})",
-                           **folder_mb(site), "largest": largest_entries(site)}
-    section["training"]["tensorflow_and_keras_mb"] = round(sum(
-        folder_mb(site / name)["mb_without_pycache"] for name in ("tensorflow", "keras") if (site / name).is_dir()), 1)
+    section["training"] = {
+        "what": f"site-packages of the training environment ({site.parent.parent.parent.name})",
+        **folder_mb(site),
+        "largest": largest_entries(site),
+    }
+    section["training"]["tensorflow_and_keras_mb"] = round(
+        sum(folder_mb(site / name)["mb_without_pycache"] for name in ("tensorflow", "keras") if (site / name).is_dir()),
+        1,
+    )
     section["training_over_runtime_ratio"] = round(
-        section["training"]["mb_without_pycache"] / section["runtime"]["mb_without_pycache"], 1)
+        section["training"]["mb_without_pycache"] / section["runtime"]["mb_without_pycache"], 1
+    )
     section["model_artifact"] = artefact_entry(model_dir)
     if previous_dir is not None:
         card = json.loads((previous_dir / "model_card.json").read_text(encoding="utf-8"))
         section["previous_model_artifact"] = {
-            **artefact_entry(previous_dir), "folder": f"{card['name']}@{card['version']} (previous)"}
+            **artefact_entry(previous_dir),
+            "folder": f"{card['name']}@{card['version']} (previous)",
+        }
     if keras_file is not None and keras_file.is_file():
         section["keras_model_mb"] = round(keras_file.stat().st_size / 1e6, 2)
     section["after"] = snapshot()
-    print(f"  size: runtime {section['runtime']['mb_without_pycache']} MB, "
-          f"training {section['training']['mb_without_pycache']} MB", flush=True)
+    print(
+        f"  size: runtime {section['runtime']['mb_without_pycache']} MB, "
+        f"training {section['training']['mb_without_pycache']} MB",
+        flush=True,
+    )
     return section

@@ -77,21 +77,29 @@ def http_functions(app: func.FunctionApp) -> list[KnownRoute]:
         spec = trigger.get_dict_repr()
         methods = spec.get("methods")
         auth = spec.get("authLevel")
-        routes.append(KnownRoute(
-            name=name,
-            template=spec.get("route") or name,
-            methods=frozenset(str(getattr(m, "value", m)).upper() for m in methods) if methods else ANY_METHOD,
-            auth_level=str(getattr(auth, "value", auth) or "function").lower(),
-            handler=function.get_user_function(),
-        ))
+        routes.append(
+            KnownRoute(
+                name=name,
+                template=spec.get("route") or name,
+                methods=frozenset(str(getattr(m, "value", m)).upper() for m in methods) if methods else ANY_METHOD,
+                auth_level=str(getattr(auth, "value", auth) or "function").lower(),
+                handler=function.get_user_function(),
+            )
+        )
     return sorted(routes, key=lambda r: r.name.upper())
 
 
 def methods_served_at(routes: list[KnownRoute], path: str) -> list[str]:
     """The methods the app's functions (the catch-all aside) serve at `path`, relative to the route prefix."""
     normalized = "/" + path.strip("/")
-    return sorted({method for route in routes if not route.is_catch_all and route.methods
-                   and template_pattern(route.template).fullmatch(normalized) for method in route.methods})
+    return sorted(
+        {
+            method
+            for route in routes
+            if not route.is_catch_all and route.methods and template_pattern(route.template).fullmatch(normalized)
+            for method in route.methods
+        }
+    )
 
 
 def unmatched(methods_served: list[str]) -> ApiError:

@@ -46,13 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7071")))
     parser.add_argument("--settings", type=Path, default=ROOT / "local.settings.json")
     parser.add_argument("--log-level", default=os.environ.get("DEVHOST_LOG_LEVEL", "INFO"))
-    parser.add_argument("--max-connections", type=int,
-                        default=int(os.environ.get("DEVHOST_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)),
-                        help="open connections at once; at the limit the one waiting longest for a request is "
-                             "closed, or a JSON 503 when all are serving (default: %(default)s)")
-    parser.add_argument("--header-timeout", type=float,
-                        default=float(os.environ.get("DEVHOST_HEADER_TIMEOUT", HostLimits.header_timeout)),
-                        help="seconds from a request's first byte to the end of its headers (default: %(default)s)")
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=int(os.environ.get("DEVHOST_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)),
+        help="open connections at once; at the limit the one waiting longest for a request is "
+        "closed, or a JSON 503 when all are serving (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=float(os.environ.get("DEVHOST_HEADER_TIMEOUT", HostLimits.header_timeout)),
+        help="seconds from a request's first byte to the end of its headers (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -64,8 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     prefix = route_prefix(ROOT / "host.json")
     routes = http_routes(function_app.app, prefix)
     function_key = function_key_to_require()
-    server = make_server(routes, args.host, args.port, max_connections=args.max_connections,
-                         limits=HostLimits(header_timeout=args.header_timeout), function_key=function_key)
+    server = make_server(
+        routes,
+        args.host,
+        args.port,
+        max_connections=args.max_connections,
+        limits=HostLimits(header_timeout=args.header_timeout),
+        function_key=function_key,
+    )
     base = f"http://{args.host}:{server.server_address[1]}"
     print(f"Serving {len(routes)} functions on {base}", flush=True)
     for route in routes:
@@ -73,8 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {methods:<10} {base}/{prefix}/{route.template}  [{route.name}, {route.auth_level}]", flush=True)
     if function_key is not None:
         # Printed on purpose: a local, throwaway key the developer needs to call the API and open the page.
-        print(f"Function keys required. Key: {function_key}  (x-functions-key header or ?code=; "
-              f"page: {base}/{prefix}/ui?code={function_key})", flush=True)
+        print(
+            f"Function keys required. Key: {function_key}  (x-functions-key header or ?code=; "
+            f"page: {base}/{prefix}/ui?code={function_key})",
+            flush=True,
+        )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -88,8 +88,16 @@ class ConnectionSlot:
 
 
 class Connection:
-    def __init__(self, sock: socket.socket, client: str, routes: list[HttpRoute], limits: HostLimits,
-                 slot: ConnectionSlot, server_name: str, function_key: str | None = None):
+    def __init__(
+        self,
+        sock: socket.socket,
+        client: str,
+        routes: list[HttpRoute],
+        limits: HostLimits,
+        slot: ConnectionSlot,
+        server_name: str,
+        function_key: str | None = None,
+    ):
         self.sock, self.client, self.routes, self.limits, self.slot = sock, client, routes, limits, slot
         self.server_name, self.function_key = server_name, function_key
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=limits.max_head_bytes)
@@ -114,9 +122,12 @@ class Connection:
                 return False
             self._check_framing(request)
             parsed = ParsedRequest(
-                method=request.method.decode("ascii"), target=request.target.decode("ascii"),
+                method=request.method.decode("ascii"),
+                target=request.target.decode("ascii"),
                 headers=[(n.decode("ascii"), v.decode("latin-1")) for n, v in request.headers],
-                body=self._read_body(), server_name=self.server_name)
+                body=self._read_body(),
+                server_name=self.server_name,
+            )
             status, headers, body = call_function(self.routes, parsed, self.function_key)
         except HostError as error:
             if request is None:  # nothing h11 can answer (no request line yet): write the answer, then close
@@ -154,8 +165,12 @@ class Connection:
         buffered = len(self.h11.trailing_data[0])
         started = buffered > 0  # pipelined bytes already belong to this request
         deadline = time.monotonic() + (self.limits.header_timeout if started else self.limits.idle_timeout)
-        timeout = HostError(408, "invalid_request",
-                            f"The request headers did not arrive within {self.limits.header_timeout:g} s.", close=True)
+        timeout = HostError(
+            408,
+            "invalid_request",
+            f"The request headers did not arrive within {self.limits.header_timeout:g} s.",
+            close=True,
+        )
         while True:
             event = self._next_event()
             if isinstance(event, h11.Request):
@@ -175,11 +190,13 @@ class Connection:
             raise bad_request("Only HTTP/1.1 (and HTTP/1.0) is served here.")
         names = [name for name, _ in request.headers]
         if b"content-length" in names and b"transfer-encoding" in names:
-            raise bad_request("Content-Length and Transfer-Encoding together make the body's length ambiguous; "
-                              "send one of them.")
+            raise bad_request(
+                "Content-Length and Transfer-Encoding together make the body's length ambiguous; send one of them."
+            )
         if len(names) > self.limits.max_header_count:
-            raise HostError(431, "invalid_request", f"The request has more than {self.limits.max_header_count} headers.",
-                            close=True)
+            raise HostError(
+                431, "invalid_request", f"The request has more than {self.limits.max_header_count} headers.", close=True
+            )
         check_host_header([(n.decode("ascii"), v.decode("latin-1")) for n, v in request.headers])
         length = dict(request.headers).get(b"content-length")
         if length is not None and int(length) > self.limits.max_body_bytes:
@@ -187,8 +204,12 @@ class Connection:
 
     def _read_body(self) -> bytes:
         deadline = time.monotonic() + self.limits.body_timeout
-        timeout = HostError(408, "invalid_request",
-                            f"The request body did not arrive within {self.limits.body_timeout:g} s.", close=True)
+        timeout = HostError(
+            408,
+            "invalid_request",
+            f"The request body did not arrive within {self.limits.body_timeout:g} s.",
+            close=True,
+        )
         chunks, size = [], 0
         if self.h11.they_are_waiting_for_100_continue:  # curl asks before sending a body over 1 KB
             self.sock.settimeout(self.limits.send_timeout)
@@ -225,10 +246,17 @@ class Connection:
     def _log(self, request: h11.Request | None, status: int, size: int, started: float) -> None:
         if not logger.isEnabledFor(logging.INFO):
             return
-        line = "-" if request is None else (f"{request.method.decode()} {request.target.decode('ascii', 'replace')} "
-                                            f"HTTP/{request.http_version.decode()}")
-        logger.info('%s "%s" %d %d %.1f ms', self.client, redact(line), status, size,
-                    (time.perf_counter() - started) * 1000)
+        line = (
+            "-"
+            if request is None
+            else (
+                f"{request.method.decode()} {request.target.decode('ascii', 'replace')} "
+                f"HTTP/{request.http_version.decode()}"
+            )
+        )
+        logger.info(
+            '%s "%s" %d %d %.1f ms', self.client, redact(line), status, size, (time.perf_counter() - started) * 1000
+        )
 
     def _close(self) -> None:
         try:
@@ -255,6 +283,7 @@ def _protocol_error(error: h11.RemoteProtocolError) -> HostError:
     text = str(error)
     if error.error_status_hint == 431:
         return HostError(431, "invalid_request", "The request line and headers are too large.", close=True)
-    message = next((m for prefix, m in _H11_PROBLEMS.items() if text.startswith(prefix)), "The request is not valid HTTP/1.1.")
+    message = next(
+        (m for prefix, m in _H11_PROBLEMS.items() if text.startswith(prefix)), "The request is not valid HTTP/1.1."
+    )
     return bad_request(message)
-

@@ -57,7 +57,9 @@ def joined_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
 
 def query_params(query: str) -> dict[str, str]:
     """Query values joined with ",", empty ones dropped, as the host's ToRpcHttp does."""
-    params = {name: ",".join(v for v in values if v) for name, values in parse_qs(query, keep_blank_values=True).items()}
+    params = {
+        name: ",".join(v for v in values if v) for name, values in parse_qs(query, keep_blank_values=True).items()
+    }
     return {name: value for name, value in params.items() if value}
 
 
@@ -97,8 +99,16 @@ def select_route(routes: list[HttpRoute], method: str, path: str) -> tuple[HttpR
         params = route.match(normalized)
         if params is not None and route.function.accepts(method):
             return route, params
-    error = unmatched(sorted({m for route in routes if not route.function.is_catch_all and route.methods
-                              and route.match(normalized) is not None for m in route.methods}))
+    error = unmatched(
+        sorted(
+            {
+                m
+                for route in routes
+                if not route.function.is_catch_all and route.methods and route.match(normalized) is not None
+                for m in route.methods
+            }
+        )
+    )
     raise HostError(error.status, error.code, error.message, error.headers)
 
 
@@ -111,8 +121,9 @@ def has_function_key(headers: dict[str, str], params: dict[str, str], function_k
     return hmac.compare_digest(sent.encode("utf-8", "replace"), function_key.encode("utf-8"))
 
 
-def call_function(routes: list[HttpRoute], request: ParsedRequest,
-                  function_key: str | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
+def call_function(
+    routes: list[HttpRoute], request: ParsedRequest, function_key: str | None = None
+) -> tuple[int, list[tuple[str, str]], bytes]:
     """Run the function that serves `request`; HostError for the host's own answers (404, 405, 500).
 
     With `function_key`, a function-level route without that key gets the host's empty 401.
@@ -120,8 +131,11 @@ def call_function(routes: list[HttpRoute], request: ParsedRequest,
     raw_path, path, query = request_path(request.target)
     route, route_params = select_route(routes, request.method, path)
     headers = joined_headers(request.headers)
-    if function_key is not None and route.auth_level != "anonymous" \
-            and not has_function_key(headers, query_params(query), function_key):
+    if (
+        function_key is not None
+        and route.auth_level != "anonymous"
+        and not has_function_key(headers, query_params(query), function_key)
+    ):
         return 401, [], b""
     http_request = func.HttpRequest(
         method=request.method,

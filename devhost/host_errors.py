@@ -45,7 +45,6 @@ class HostError(Exception):
         return list(headers.items())
 
 
-
 def reason_phrase(status: int) -> bytes:
     try:
         return HTTPStatus(status).phrase.encode()
@@ -59,9 +58,13 @@ def bad_request(message: str) -> HostError:
 
 
 def too_many_connections(limit: int) -> HostError:
-    return HostError(503, "too_many_connections",
-                     f"The local host already serves {limit} connections; retry in a moment.",
-                     {"Retry-After": "1"}, close=True)
+    return HostError(
+        503,
+        "too_many_connections",
+        f"The local host already serves {limit} connections; retry in a moment.",
+        {"Retry-After": "1"},
+        close=True,
+    )
 
 
 def body_too_large(limit: int) -> HostError:

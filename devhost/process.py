@@ -60,7 +60,11 @@ class HostProcess:
         self._log = open(log_path, "wb") if log_path else None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "devhost", "--host", HOST, "--port", str(self.port), "--settings", os.devnull],
-            cwd=ROOT, env=env, stdout=self._log or subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=self._log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             wait_for_port(self.port, timeout=timeout, process=self.process)

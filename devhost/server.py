@@ -34,8 +34,14 @@ class FunctionHostServer(socketserver.TCPServer):
     request_queue_size = 128
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], routes: list[HttpRoute], limits: HostLimits,
-                 max_connections: int = DEFAULT_MAX_CONNECTIONS, function_key: str | None = None):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        routes: list[HttpRoute],
+        limits: HostLimits,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        function_key: str | None = None,
+    ):
         super().__init__(address, None)  # type: ignore[arg-type]  # connections are served by Connection
         self.routes, self.limits, self.max_connections = routes, limits, max_connections
         self.function_key = function_key
@@ -107,8 +113,14 @@ class FunctionHostServer(socketserver.TCPServer):
             request.close()
 
 
-def make_server(routes: list[HttpRoute], host: str = "127.0.0.1", port: int = 7071,
-                max_connections: int = DEFAULT_MAX_CONNECTIONS, limits: HostLimits | None = None,
-                function_key: str | None = None) -> FunctionHostServer:
-    return FunctionHostServer((host, port), routes, limits or HostLimits(), max_connections=max_connections,
-                              function_key=function_key)
+def make_server(
+    routes: list[HttpRoute],
+    host: str = "127.0.0.1",
+    port: int = 7071,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    limits: HostLimits | None = None,
+    function_key: str | None = None,
+) -> FunctionHostServer:
+    return FunctionHostServer(
+        (host, port), routes, limits or HostLimits(), max_connections=max_connections, function_key=function_key
+    )

@@ -1,6 +1,6 @@
 """The README's headline figures, rendered from the served model card and bench/results.json.
 
-    python -m docgen.headline      # also run by `python -m model_build report` and `python -m bench report`
+python -m docgen.headline      # also run by `python -m model_build report` and `python -m bench report`
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def _model_rows(card: dict) -> list[str]:
             f"| accuracy, the paper's 359 hand-labelled tweets, as served | "
             f"{100 * served['manual']['accuracy']:.1f}% | [docs/model.md](docs/model.md) |",
             f"| made-up words in place of a fifth of the words: mean shift of P(positive) | "
-            f"{served['unknown_words']['mean_shift']:+.3f} | [docs/model.md](docs/model.md) |"]
+            f"{served['unknown_words']['mean_shift']:+.3f} | [docs/model.md](docs/model.md) |",
+        ]
     return rows
 
 
@@ -43,24 +44,31 @@ def _bench_rows(results: dict) -> list[str]:
         if keras:
             beside.append(f"TensorFlow {keras['to_first_prediction']['median_s']:.2f} s")
         headline = cold.get("app_telemetry", cold["app"])["to_first_prediction"]["median_s"]
-        rows.append(f"| cold start, fresh process to the first prediction, whole app as in Azure "
-                    f"(telemetry configured) | {headline:.3f} s ({'; '.join(beside)}) | "
-                    "[docs/benchmarks.md](docs/benchmarks.md) |")
+        rows.append(
+            f"| cold start, fresh process to the first prediction, whole app as in Azure "
+            f"(telemetry configured) | {headline:.3f} s ({'; '.join(beside)}) | "
+            "[docs/benchmarks.md](docs/benchmarks.md) |"
+        )
     served = sections.get("latency", {}).get("variants", {}).get("int8")
     if served:
         one = served["one_tweet_predict_proba"]
-        rows.append(f"| one tweet in process, p50 / p99 | {one['p50_ms']:.2f} / {one['p99_ms']:.2f} ms | "
-                    "[docs/benchmarks.md](docs/benchmarks.md) |")
+        rows.append(
+            f"| one tweet in process, p50 / p99 | {one['p50_ms']:.2f} / {one['p99_ms']:.2f} ms | "
+            "[docs/benchmarks.md](docs/benchmarks.md) |"
+        )
     size = sections.get("size", {}).get("runtime")
     if size:
-        rows.append(f"| deployment package, installed | {size['mb_without_pycache']} MB | "
-                    "[docs/benchmarks.md](docs/benchmarks.md) |")
+        rows.append(
+            f"| deployment package, installed | {size['mb_without_pycache']} MB | "
+            "[docs/benchmarks.md](docs/benchmarks.md) |"
+        )
     return rows
 
 
 def render(card: dict, results: dict) -> str:
-    return "\n".join(["| what | figure | how it is measured |", "| --- | --- | --- |",
-                      *_model_rows(card), *_bench_rows(results)])
+    return "\n".join(
+        ["| what | figure | how it is measured |", "| --- | --- | --- |", *_model_rows(card), *_bench_rows(results)]
+    )
 
 
 def load_sources() -> tuple[dict, dict]:

@@ -32,9 +32,12 @@ def record_feedback(feedback: Feedback, store: FeedbackStore, retry_after_second
         stored = store.add(feedback, utc_now())
     except StorageUnavailable as error:
         track(FEEDBACK_STORAGE_FAILED, logging.ERROR, **feedback.as_dict(), reason=str(error))
-        raise unavailable("storage_unavailable",
-                          "Feedback storage is unreachable; your feedback was recorded in telemetry. "
-                          "Send it again after Retry-After seconds.", retry_after_seconds) from None
+        raise unavailable(
+            "storage_unavailable",
+            "Feedback storage is unreachable; your feedback was recorded in telemetry. "
+            "Send it again after Retry-After seconds.",
+            retry_after_seconds,
+        ) from None
     if not stored.created:
         track(FEEDBACK_ALREADY_STORED, prediction_id=stored.record["prediction_id"])
     if stored.telemetry_pending:
@@ -47,8 +50,10 @@ def record_feedback(feedback: Feedback, store: FeedbackStore, retry_after_second
 def trace_first_store(record: dict[str, Any], claim: Claim) -> None:
     """`feedback_stored`, and `prediction_rejected` for a rejection; `claim` says whether this
     request holds the entity's claim ("won") or storage could not confirm it ("unknown")."""
-    dimensions = {name: record[name] for name in
-                  ("prediction_id", "text", "sentiment", "probability", "model_version", "received_at")}
+    dimensions = {
+        name: record[name]
+        for name in ("prediction_id", "text", "sentiment", "probability", "model_version", "received_at")
+    }
     track(FEEDBACK_STORED, is_correct=record["is_correct"], claim=claim.value, **dimensions)
     if not record["is_correct"]:
         track(PREDICTION_REJECTED, logging.WARNING, claim=claim.value, **dimensions)

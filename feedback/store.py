@@ -124,8 +124,7 @@ class FeedbackStore:
 
     def __init__(self, connection: StorageConnection | str, table_name: str, timeout_seconds: float):
         # A bare string is a connection string (the export's --connection-string, tests on Azurite).
-        self.connection = (StorageConnection(connection_string=connection) if isinstance(connection, str)
-                           else connection)
+        self.connection = StorageConnection(connection_string=connection) if isinstance(connection, str) else connection
         self.table_name = table_name
         self.timeout_seconds = timeout_seconds
         self._lock = threading.Lock()
@@ -135,13 +134,19 @@ class FeedbackStore:
     def _table(self) -> TableClient:
         """The TableClient, the table created on first success (retried after a failure)."""
         if not self.connection.configured:
-            raise StorageUnavailable("no feedback storage is configured (FEEDBACK_STORAGE_CONNECTION_STRING, "
-                                     "FEEDBACK_STORAGE__accountName or AzureWebJobsStorage)")
+            raise StorageUnavailable(
+                "no feedback storage is configured (FEEDBACK_STORAGE_CONNECTION_STRING, "
+                "FEEDBACK_STORAGE__accountName or AzureWebJobsStorage)"
+            )
         with self._lock:
             if self._client is None:
                 self._client = build_table_client(
-                    self.connection, self.table_name,
-                    connection_timeout=self.timeout_seconds, read_timeout=self.timeout_seconds, **_RETRY)
+                    self.connection,
+                    self.table_name,
+                    connection_timeout=self.timeout_seconds,
+                    read_timeout=self.timeout_seconds,
+                    **_RETRY,
+                )
             if not self._table_ready:
                 from azure.core.exceptions import ResourceExistsError
 
@@ -180,8 +185,9 @@ class FeedbackStore:
                 return StoredFeedback(to_record(entity), True, True, written["etag"])
             except ResourceExistsError:
                 found = self._table().get_entity(entity["PartitionKey"], entity["RowKey"])
-                return StoredFeedback(to_record(found), False, found.get(TELEMETRY_SENT) is False,
-                                      found.metadata["etag"])
+                return StoredFeedback(
+                    to_record(found), False, found.get(TELEMETRY_SENT) is False, found.metadata["etag"]
+                )
 
     def claim_first_store_telemetry(self, stored: StoredFeedback) -> Claim:
         """Set telemetry_sent on the entity unless another request has: of any number of
@@ -194,8 +200,7 @@ class FeedbackStore:
         `_is_method_retryable`) is recognised as a win, not as another claimer's.
         """
         token = uuid.uuid4().hex
-        keys = {"PartitionKey": partition_key(stored.record["prediction_id"]),
-                "RowKey": stored.record["prediction_id"]}
+        keys = {"PartitionKey": partition_key(stored.record["prediction_id"]), "RowKey": stored.record["prediction_id"]}
         etag = stored.etag
         for _ in range(2):  # a second round only if the entity changed without being claimed
             try:
@@ -219,15 +224,17 @@ class FeedbackStore:
         from azure.core import MatchConditions
         from azure.data.tables import UpdateMode
 
-        self._table().update_entity(properties, mode=UpdateMode.MERGE, etag=etag,
-                                    match_condition=MatchConditions.IfNotModified)
+        self._table().update_entity(
+            properties, mode=UpdateMode.MERGE, etag=etag, match_condition=MatchConditions.IfNotModified
+        )
 
     def received_between(self, since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
         """Every record with since <= received_at < until (a filtered scan; see the module doc)."""
         with _unavailable_on_error():
             entities = self._table().query_entities(
                 "received_at ge @since and received_at lt @until",
-                parameters={"since": since.astimezone(UTC), "until": until.astimezone(UTC)})
+                parameters={"since": since.astimezone(UTC), "until": until.astimezone(UTC)},
+            )
             for entity in entities:
                 yield to_record(entity)
 
@@ -253,8 +260,7 @@ def get_feedback_store(settings: Settings) -> FeedbackStore:
     global _store
     with _store_lock:
         if _store is None:
-            _store = FeedbackStore(settings.feedback_storage, settings.feedback_table,
-                                   settings.storage_timeout_seconds)
+            _store = FeedbackStore(settings.feedback_storage, settings.feedback_table, settings.storage_timeout_seconds)
         return _store
 
 

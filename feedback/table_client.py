@@ -22,15 +22,19 @@ class NoStorageConfigured(Exception):
 def build_table_client(connection: StorageConnection, table_name: str, **client_options: Any) -> TableClient:
     """A TableClient for `table_name`; client_options go to the SDK (timeouts, retries)."""
     if not connection.configured:
-        raise NoStorageConfigured("no feedback storage is configured: set FEEDBACK_STORAGE_CONNECTION_STRING, "
-                                  "FEEDBACK_STORAGE__accountName, or the host's AzureWebJobsStorage settings")
+        raise NoStorageConfigured(
+            "no feedback storage is configured: set FEEDBACK_STORAGE_CONNECTION_STRING, "
+            "FEEDBACK_STORAGE__accountName, or the host's AzureWebJobsStorage settings"
+        )
     from azure.data.tables import TableClient
 
     if connection.connection_string:
-        return TableClient.from_connection_string(connection.connection_string, table_name=table_name,
-                                                  **client_options)
+        return TableClient.from_connection_string(connection.connection_string, table_name=table_name, **client_options)
     from service.credentials import build_credential
 
-    return TableClient(endpoint=connection.table_service_uri, table_name=table_name,
-                       credential=build_credential(connection.identity or TokenIdentity(managed=False)),
-                       **client_options)
+    return TableClient(
+        endpoint=connection.table_service_uri,
+        table_name=table_name,
+        credential=build_credential(connection.identity or TokenIdentity(managed=False)),
+        **client_options,
+    )

@@ -39,8 +39,9 @@ def parse_feedback(payload: dict[str, Any], settings: Settings) -> Feedback:
     """A Feedback from the request's JSON object, or ApiError 400/413 naming the field to fix."""
     missing = [name for name in REQUIRED_FIELDS if name not in payload]
     if missing:
-        raise bad_request("missing_field", f"Missing field(s): {', '.join(missing)}. "
-                                           f"Send {', '.join(REQUIRED_FIELDS)}.")
+        raise bad_request(
+            "missing_field", f"Missing field(s): {', '.join(missing)}. Send {', '.join(REQUIRED_FIELDS)}."
+        )
     return Feedback(
         prediction_id=_prediction_id(payload["prediction_id"]),
         text=require_text(payload["text"], "text", settings.max_text_chars),
@@ -53,14 +54,16 @@ def parse_feedback(payload: dict[str, Any], settings: Settings) -> Feedback:
 
 def _prediction_id(value: Any) -> str:
     if not isinstance(value, str) or not _UUID_TEXT.fullmatch(value):
-        raise bad_request("invalid_field", "'prediction_id' must be the UUID that /api/predict answered "
-                                           "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).")
+        raise bad_request(
+            "invalid_field",
+            "'prediction_id' must be the UUID that /api/predict answered (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
+        )
     return str(uuid.UUID(value))
 
 
 def _sentiment(value: Any) -> str:
     if value not in SENTIMENTS or not isinstance(value, str):
-        raise bad_request("invalid_field", "'sentiment' must be \"negative\" or \"positive\".")
+        raise bad_request("invalid_field", '\'sentiment\' must be "negative" or "positive".')
     return value
 
 

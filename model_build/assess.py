@@ -34,13 +34,15 @@ def held_out_figures(model, frame) -> dict:
     labels = frame["label"].to_numpy()
     probabilities = model.predict_proba(frame["text"].tolist())
     predicted = probabilities >= model.threshold
-    return {"tweets": len(frame), "right": int((predicted == labels).sum()),
-            "accuracy": round(float(np.mean(predicted == labels)), 5),
-            "balanced_accuracy": round(evaluation.balanced_accuracy(
-                labels, probabilities, model.threshold), 5),
-            "positive_share_predicted": round(float(predicted.mean()), 4),
-            "ece": evaluation.calibration(labels, probabilities)["ece"],
-            "correct": predicted == labels}
+    return {
+        "tweets": len(frame),
+        "right": int((predicted == labels).sum()),
+        "accuracy": round(float(np.mean(predicted == labels)), 5),
+        "balanced_accuracy": round(evaluation.balanced_accuracy(labels, probabilities, model.threshold), 5),
+        "positive_share_predicted": round(float(predicted.mean()), 4),
+        "ece": evaluation.calibration(labels, probabilities)["ece"],
+        "correct": predicted == labels,
+    }
 
 
 def assess(model, splits, seed: int = 42) -> dict:
@@ -58,13 +60,19 @@ def assess(model, splits, seed: int = 42) -> dict:
         "manual": held_out_figures(model, splits.manual),
         "unknown_words": robustness.unknown_word_shift(model, test),
         "robustness": robustness.stressed_accuracies(
-            model, splits.test["text"].tolist(), splits.test["label"].to_numpy(), seed=seed),
-        "sarcasm": {"complaints_negative": int(sarcastic.sum()), "complaints": len(sarcastic),
-                    "sincere_positive": int(sincere.sum()), "sincere": len(sincere)},
+            model, splits.test["text"].tolist(), splits.test["label"].to_numpy(), seed=seed
+        ),
+        "sarcasm": {
+            "complaints_negative": int(sarcastic.sum()),
+            "complaints": len(sarcastic),
+            "sincere_positive": int(sincere.sum()),
+            "sincere": len(sincere),
+        },
         "modern_words": {
             "positive_right": int((model.predict_proba(modern["positive"]) >= model.threshold).sum()),
             "negative_right": int((model.predict_proba(modern["negative"]) < model.threshold).sum()),
-            "each": len(modern["positive"])},
+            "each": len(modern["positive"]),
+        },
     }
 
 
@@ -81,8 +89,10 @@ def run_from_args(args) -> int:
     if len(names) == 2:  # tweets of the manual set only one of the two gets right
         a, b = (table[n]["manual"]["correct"] for n in names)
         table[names[1]]["manual_disagreement_with"] = {
-            "model": names[0], f"only_{names[0]}_right": int((a & ~b).sum()),
-            f"only_{names[1]}_right": int((b & ~a).sum())}
+            "model": names[0],
+            f"only_{names[0]}_right": int((a & ~b).sum()),
+            f"only_{names[1]}_right": int((b & ~a).sum()),
+        }
     for row in table.values():
         for split in ("test", "manual"):
             row[split].pop("correct")

@@ -34,8 +34,7 @@ class AugmentSettings:
         return {f"augment_{k}": v for k, v in asdict(self).items()}
 
 
-def augment_tokens(tokens: list[str], rng: np.random.Generator,
-                   settings: AugmentSettings) -> list[str]:
+def augment_tokens(tokens: list[str], rng: np.random.Generator, settings: AugmentSettings) -> list[str]:
     """One augmented copy: each word masked with p_mask, then with p_ngram an n-gram
     (n uniform in 1..max_ngram) of the result kept."""
     out = [MASK if rng.random() < settings.p_mask else t for t in tokens]
@@ -43,7 +42,7 @@ def augment_tokens(tokens: list[str], rng: np.random.Generator,
         n = int(rng.integers(1, settings.max_ngram + 1))
         if n < len(out):
             start = int(rng.integers(0, len(out) - n + 1))
-            out = out[start:start + n]
+            out = out[start : start + n]
     return out
 
 
@@ -58,8 +57,7 @@ def augmented_copies(normalized_texts: list[str], settings: AugmentSettings) -> 
         for text in normalized_texts:
             tokens = augment_tokens(text.split(), rng, settings)
             copy = " ".join(tokens)
-            if (not copy or copy in originals or copy in seen
-                    or all(t == MASK for t in tokens)):
+            if not copy or copy in originals or copy in seen or all(t == MASK for t in tokens):
                 continue
             seen.add(copy)
             copies.append(copy)

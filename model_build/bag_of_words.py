@@ -13,12 +13,48 @@ from predict.normalize import normalize_tweet
 
 # Negations and intensifiers that the stop-word list would otherwise remove but that carry
 # sentiment ("not good" is not "good").
-_KEPT_STOPWORDS = frozenset({
-    "no", "nor", "not", "never", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't",
-    "weren't", "won't", "wouldn't", "can't", "couldn't", "shouldn't", "haven't", "hasn't",
-    "hadn't", "mustn't", "needn't", "against", "very", "too", "don", "didn", "doesn", "isn",
-    "wasn", "aren", "weren", "won", "wouldn", "couldn", "shouldn", "haven", "hasn", "hadn",
-})
+_KEPT_STOPWORDS = frozenset(
+    {
+        "no",
+        "nor",
+        "not",
+        "never",
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "wasn't",
+        "aren't",
+        "weren't",
+        "won't",
+        "wouldn't",
+        "can't",
+        "couldn't",
+        "shouldn't",
+        "haven't",
+        "hasn't",
+        "hadn't",
+        "mustn't",
+        "needn't",
+        "against",
+        "very",
+        "too",
+        "don",
+        "didn",
+        "doesn",
+        "isn",
+        "wasn",
+        "aren",
+        "weren",
+        "won",
+        "wouldn",
+        "couldn",
+        "shouldn",
+        "haven",
+        "hasn",
+        "hadn",
+    }
+)
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,8 @@ COMMAND_MODULES = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m model_build",
-        description="Train, compare, track (MLflow) and export (ONNX) the tweet sentiment models.")
+        description="Train, compare, track (MLflow) and export (ONNX) the tweet sentiment models.",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)

@@ -25,8 +25,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("compare", help="table and plot of the latest run per family")
     parser.add_argument("--tracking-uri", default=None)
     parser.add_argument("--plot", type=Path, default=DEFAULT_PLOT)
-    parser.set_defaults(handler=lambda args: print(compare_runs(args.tracking_uri, args.plot))
-                        or 0)
+    parser.set_defaults(handler=lambda args: print(compare_runs(args.tracking_uri, args.plot)) or 0)
 
 
 def latest_runs(uri: str | None) -> pd.DataFrame:
@@ -44,13 +43,21 @@ def latest_runs(uri: str | None) -> pd.DataFrame:
             pinned.update({r.get("tags.family"): teacher for r in runs if r["run_id"] == teacher})
     for run in runs:
         family = run.get("tags.family")
-        if family in seen or run.get("status") != "FINISHED" or \
-                pd.isna(run.get("metrics.manual_accuracy")) or \
-                pinned.get(family, run["run_id"]) != run["run_id"]:
+        if (
+            family in seen
+            or run.get("status") != "FINISHED"
+            or pd.isna(run.get("metrics.manual_accuracy"))
+            or pinned.get(family, run["run_id"]) != run["run_id"]
+        ):
             continue
         seen.add(family)
-        row = {"family": family, "model": run.get("tags.display_name"), "run_id": run["run_id"],
-               "train_rows": run.get("params.rows_train"), "deployed": run["run_id"] == champion}
+        row = {
+            "family": family,
+            "model": run.get("tags.display_name"),
+            "run_id": run["run_id"],
+            "train_rows": run.get("params.rows_train"),
+            "deployed": run["run_id"] == champion,
+        }
         for split in ("validation", "test", "manual"):
             for metric in METRIC_NAMES:
                 row[f"{split}_{metric}"] = run.get(f"metrics.{split}_{metric}")
@@ -65,8 +72,10 @@ def latest_runs(uri: str | None) -> pd.DataFrame:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    header = ("| model | train tweets | validation acc | test acc | test F1 | test ROC AUC | manual acc (359) | "
-              "manual F1 | manual ROC AUC | training (s) | inference (ms/tweet) |")
+    header = (
+        "| model | train tweets | validation acc | test acc | test F1 | test ROC AUC | manual acc (359) | "
+        "manual F1 | manual ROC AUC | training (s) | inference (ms/tweet) |"
+    )
     lines = [header, "|" + " --- |" * (header.count("|") - 1)]
     for _, r in frame.iterrows():
         model = f"**{r['model']}: deployed**" if r.get("deployed") else r["model"]
@@ -74,12 +83,14 @@ def markdown_table(frame: pd.DataFrame) -> str:
             f"| {model} | {int(r['train_rows']):,} | {r['validation_accuracy']:.3f} | {r['test_accuracy']:.3f} | "
             f"{r['test_f1']:.3f} | {r['test_roc_auc']:.3f} | **{r['manual_accuracy']:.3f}** | "
             f"{r['manual_f1']:.3f} | {r['manual_roc_auc']:.3f} | {r['training_seconds']:.0f} | "
-            f"{r['inference_ms_per_tweet']:.3f} |")
+            f"{r['inference_ms_per_tweet']:.3f} |"
+        )
     return "\n".join(lines)
 
 
 def save_plot(frame: pd.DataFrame, path: Path) -> Path:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
@@ -97,8 +108,7 @@ def save_plot(frame: pd.DataFrame, path: Path) -> Path:
     axes.set_xticks(x, [textwrap.fill(m, 22) for m in frame["model"]], fontsize=8)
     axes.set_ylim(0.6, 0.95)
     axes.set_ylabel("accuracy")
-    axes.set_title("Sentiment140: accuracy by model and split (manual = 359 hand-labelled tweets)",
-                   fontsize=9)
+    axes.set_title("Sentiment140: accuracy by model and split (manual = 359 hand-labelled tweets)", fontsize=9)
     axes.legend(fontsize=8, loc="upper left", ncol=4)
     figure.tight_layout()
     figure.savefig(path, dpi=110)

@@ -51,8 +51,14 @@ def load_original_format(path: Path) -> pd.DataFrame:
 
     Neutral rows (target 2, only in the manual test file) are dropped: the models are binary.
     """
-    frame = pd.read_csv(path, header=None, names=ORIGINAL_COLUMNS, encoding="latin-1",
-                        dtype={"target": np.int64, "id": str, "text": str}, keep_default_na=False)
+    frame = pd.read_csv(
+        path,
+        header=None,
+        names=ORIGINAL_COLUMNS,
+        encoding="latin-1",
+        dtype={"target": np.int64, "id": str, "text": str},
+        keep_default_na=False,
+    )
     return _with_labels(frame, Path(path).name)
 
 
@@ -60,16 +66,18 @@ def load_text_subset(negative_path: Path, positive_path: Path) -> pd.DataFrame:
     """The text-only 100k subset: one UTF-8 tweet per line, the label given by the file."""
     frames = []
     for path, target in ((negative_path, 0), (positive_path, 4)):
-        texts = pd.read_csv(path, header=None, names=["text"], sep="\x01", quoting=3,
-                            dtype=str, keep_default_na=False, encoding="utf-8")["text"]
+        texts = pd.read_csv(
+            path, header=None, names=["text"], sep="\x01", quoting=3, dtype=str, keep_default_na=False, encoding="utf-8"
+        )["text"]
         frames.append(pd.DataFrame({"target": target, "text": texts}))
     return _with_labels(pd.concat(frames, ignore_index=True), "subset_100k")
 
 
 def load_random_union(path: Path) -> pd.DataFrame:
     """The random union CSV (header, UTF-8) with its `text_fidelity` column."""
-    frame = pd.read_csv(path, dtype={"target": np.int64, "id": str, "text": str},
-                        keep_default_na=False, encoding="utf-8")
+    frame = pd.read_csv(
+        path, dtype={"target": np.int64, "id": str, "text": str}, keep_default_na=False, encoding="utf-8"
+    )
     return _with_labels(frame.drop(columns=["source"]), "random_union")
 
 
@@ -99,8 +107,7 @@ def drop_duplicate_texts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _stratified_sample(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
     share = rows / len(frame)
-    parts = [group.sample(n=round(len(group) * share), random_state=seed)
-             for _, group in frame.groupby("label")]
+    parts = [group.sample(n=round(len(group) * share), random_state=seed) for _, group in frame.groupby("label")]
     return pd.concat(parts).sample(frac=1.0, random_state=seed)
 
 
@@ -116,10 +123,15 @@ class DataSplits:
         return {"validation": self.validation, "test": self.test, "manual": self.manual}
 
 
-def build_splits(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 42, test_rows: int = 9000,
-                 validation_rows: int = 6000, train_limit: int | None = None,
-                 original_format_file: Path | None = None,
-                 extra_files: tuple[Path, ...] = ()) -> DataSplits:
+def build_splits(
+    data_dir: Path = DEFAULT_DATA_DIR,
+    seed: int = 42,
+    test_rows: int = 9000,
+    validation_rows: int = 6000,
+    train_limit: int | None = None,
+    original_format_file: Path | None = None,
+    extra_files: tuple[Path, ...] = (),
+) -> DataSplits:
     """Load every source and return the splits plus a description for the tracking store.
 
     `original_format_file` (e.g. the full 1.6M CSV) replaces the 100k subset as the bulk of the
@@ -162,13 +174,17 @@ def build_splits(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 42, test_rows: i
     description = {
         "sources": {p.name: {"sha256": sha256_of(p), "path": str(p)} for p in files},
         "split_seed": seed,
-        "rows": {"train": len(train), "validation": len(validation), "test": len(test),
-                 "manual": len(manual)},
+        "rows": {"train": len(train), "validation": len(validation), "test": len(test), "manual": len(manual)},
         "train_rows_by_source": train["source"].value_counts().to_dict(),
         "train_positive_share": round(float(train["label"].mean()), 4),
         "held_out_rule": "random-union rows with text_fidelity in "
-                         f"{list(EXACT_FIDELITY)}, not in the bulk training file, de-duplicated; "
-                         "seeded stratified samples for test and validation",
+        f"{list(EXACT_FIDELITY)}, not in the bulk training file, de-duplicated; "
+        "seeded stratified samples for test and validation",
     }
-    return DataSplits(train=train, validation=validation.reset_index(drop=True),
-                      test=test.reset_index(drop=True), manual=manual, description=description)
+    return DataSplits(
+        train=train,
+        validation=validation.reset_index(drop=True),
+        test=test.reset_index(drop=True),
+        manual=manual,
+        description=description,
+    )

@@ -35,50 +35,52 @@ SCORE_CHUNK = 128 * 50  # texts per checkpoint of the cache
 FAMILY = "fasttext-lstm-distilled"
 RUN_DIR_NAME = "fasttext_lstm_distilled"
 # Stated before the student's manual-set accuracy was looked at; copied into the model card.
-DECISION_RULE = ("ship the distilled student as the next fasttext_lstm version only if its held-out "
-                 "TEST accuracy >= the baseline's test accuracy - 0.003 AND its manual-set accuracy > "
-                 "the baseline's, where the baseline is the plain FastText-LSTM recipe trained on the "
-                 "same splits with the same text normalisation; alpha is never tuned on the manual set "
-                 "(if several alphas are tried, the choice is made on validation loss against HARD "
-                 "labels); the behaviour tests in tests/model must pass unchanged. Otherwise the "
-                 "baseline ships. A student of a new teacher replaces an already shipped student "
-                 "only if it meets this rule AND its test accuracy >= the shipped one's - 0.003 AND "
-                 "its manual-set accuracy >= the shipped one's; one candidate per teacher, so the "
-                 "manual set decides between two models at most. Transfer-set augmentation "
-                 "(--augment-copies) is one further candidate for the shipped student's teacher, "
-                 "its settings fixed before it is trained (2 copies, masking 0.1, n-gram sampling "
-                 "0.25, Tang et al. 2019) and held to the same replacement clause. UNKNOWN-WORD "
-                 "RECIPE (tweets after 2009), one candidate, settings fixed before it is trained: "
-                 "the shipped student's recipe (a teacher from the same `train transformer "
-                 "--train-limit 80000` command, alpha 0.7) without teacher-scored augmented copies, "
-                 "plus FastText n-gram vectors for unseen words served in the graph "
-                 "(--subword-buckets 60000), the VADER valence channel with the lexicon's words in "
-                 "the vocabulary (--lexicon) and 2 unseen-word copies of each training tweet "
-                 "(--unseen-copies 2: share of words U(0.05, 0.4), 30% of them made-up words) that "
-                 "keep their tweet's target; threshold chosen on validation. It replaces the "
-                 "shipped model only if, on its exported served graph: tests/model/"
-                 "test_unknown_words.py passes; the robustness command's mask_0.3 test accuracy is "
-                 "within 0.03 of its intact accuracy; its test accuracy >= the shipped one's - "
-                 "0.005; it gets at most 4 fewer of the 359 manual tweets right than the shipped "
-                 "one (this change aims at other years; the manual set's 95% interval is about "
-                 "+-4 points); and every other test in tests/model passes unchanged. The sarcasm "
-                 "suite (tests/model/test_sarcasm.py) is reported for both models and never "
-                 "decides. Otherwise the shipped model stays. SECOND UNKNOWN-WORD CANDIDATE (written after "
-                 "the first failed, before this one is trained): the same teacher run and alpha, "
-                 "--subword-buckets 20000, no --lexicon (the valence channel is suspected of the "
-                 "first candidate's sarcasm loss and adds serving time), --unseen-copies 2. It "
-                 "replaces the shipped model only if, on its exported served graph: tests/model/"
-                 "test_unknown_words.py passes as revised in the same commit (inserted pseudo-words "
-                 "shift P(positive) by at most 0.01 on average, not of one sign; replaced words "
-                 "shift it by at most 0.01 against the same words deleted, not of one sign: the "
-                 "absolute replacement shift also measures lost information); the robustness "
-                 "command's mask_0.3 test accuracy is within 0.03 of its intact accuracy; its test "
-                 "accuracy >= the shipped one's - 0.005; at most 4 fewer of the 359 manual tweets "
-                 "right; every other test in tests/model passes unchanged, including the sarcasm "
-                 "and modern-words floors; its folder <= 60 MB; and `python -m bench` in one run "
-                 "beside the shipped model shows a cold start <= 0.3 s or <= 1.1x the shipped "
-                 "one's, and a one-tweet p99 <= 1 ms or <= 1.1x the shipped one's. One candidate. "
-                 "Otherwise the shipped model stays.")
+DECISION_RULE = (
+    "ship the distilled student as the next fasttext_lstm version only if its held-out "
+    "TEST accuracy >= the baseline's test accuracy - 0.003 AND its manual-set accuracy > "
+    "the baseline's, where the baseline is the plain FastText-LSTM recipe trained on the "
+    "same splits with the same text normalisation; alpha is never tuned on the manual set "
+    "(if several alphas are tried, the choice is made on validation loss against HARD "
+    "labels); the behaviour tests in tests/model must pass unchanged. Otherwise the "
+    "baseline ships. A student of a new teacher replaces an already shipped student "
+    "only if it meets this rule AND its test accuracy >= the shipped one's - 0.003 AND "
+    "its manual-set accuracy >= the shipped one's; one candidate per teacher, so the "
+    "manual set decides between two models at most. Transfer-set augmentation "
+    "(--augment-copies) is one further candidate for the shipped student's teacher, "
+    "its settings fixed before it is trained (2 copies, masking 0.1, n-gram sampling "
+    "0.25, Tang et al. 2019) and held to the same replacement clause. UNKNOWN-WORD "
+    "RECIPE (tweets after 2009), one candidate, settings fixed before it is trained: "
+    "the shipped student's recipe (a teacher from the same `train transformer "
+    "--train-limit 80000` command, alpha 0.7) without teacher-scored augmented copies, "
+    "plus FastText n-gram vectors for unseen words served in the graph "
+    "(--subword-buckets 60000), the VADER valence channel with the lexicon's words in "
+    "the vocabulary (--lexicon) and 2 unseen-word copies of each training tweet "
+    "(--unseen-copies 2: share of words U(0.05, 0.4), 30% of them made-up words) that "
+    "keep their tweet's target; threshold chosen on validation. It replaces the "
+    "shipped model only if, on its exported served graph: tests/model/"
+    "test_unknown_words.py passes; the robustness command's mask_0.3 test accuracy is "
+    "within 0.03 of its intact accuracy; its test accuracy >= the shipped one's - "
+    "0.005; it gets at most 4 fewer of the 359 manual tweets right than the shipped "
+    "one (this change aims at other years; the manual set's 95% interval is about "
+    "+-4 points); and every other test in tests/model passes unchanged. The sarcasm "
+    "suite (tests/model/test_sarcasm.py) is reported for both models and never "
+    "decides. Otherwise the shipped model stays. SECOND UNKNOWN-WORD CANDIDATE (written after "
+    "the first failed, before this one is trained): the same teacher run and alpha, "
+    "--subword-buckets 20000, no --lexicon (the valence channel is suspected of the "
+    "first candidate's sarcasm loss and adds serving time), --unseen-copies 2. It "
+    "replaces the shipped model only if, on its exported served graph: tests/model/"
+    "test_unknown_words.py passes as revised in the same commit (inserted pseudo-words "
+    "shift P(positive) by at most 0.01 on average, not of one sign; replaced words "
+    "shift it by at most 0.01 against the same words deleted, not of one sign: the "
+    "absolute replacement shift also measures lost information); the robustness "
+    "command's mask_0.3 test accuracy is within 0.03 of its intact accuracy; its test "
+    "accuracy >= the shipped one's - 0.005; at most 4 fewer of the 359 manual tweets "
+    "right; every other test in tests/model passes unchanged, including the sarcasm "
+    "and modern-words floors; its folder <= 60 MB; and `python -m bench` in one run "
+    "beside the shipped model shows a cold start <= 0.3 s or <= 1.1x the shipped "
+    "one's, and a one-tweet p99 <= 1 ms or <= 1.1x the shipped one's. One candidate. "
+    "Otherwise the shipped model stays."
+)
 DISPLAY_NAME = "LSTM over FastText (distilled from MiniLM-L6)"
 
 
@@ -86,36 +88,56 @@ def register(subparsers) -> None:
     from model_build.train import add_data_options, add_unseen_word_options
 
     parser = subparsers.add_parser(
-        "distill", help="train the FastText-LSTM on soft targets of a fine-tuned transformer run")
-    parser.add_argument("--teacher-run", default=None,
-                        help="MLflow run id (or unique prefix) of a `train transformer` run")
-    parser.add_argument("--alpha", type=float, default=DEFAULT_ALPHA,
-                        help="weight of the teacher probability in the target (default %(default)s)")
-    parser.add_argument("--transfer-rows", type=int, default=None,
-                        help="score only a seeded stratified sample of the training split; the "
-                             "rest keeps hard targets (default: all of it)")
-    parser.add_argument("--augment-copies", type=int, default=0,
-                        help="augmented copies of each training tweet, targets from the teacher "
-                             "alone (default: none)")
-    parser.add_argument("--score-only", action="store_true",
-                        help="only fill the teacher-score cache")
+        "distill", help="train the FastText-LSTM on soft targets of a fine-tuned transformer run"
+    )
+    parser.add_argument(
+        "--teacher-run", default=None, help="MLflow run id (or unique prefix) of a `train transformer` run"
+    )
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        default=DEFAULT_ALPHA,
+        help="weight of the teacher probability in the target (default %(default)s)",
+    )
+    parser.add_argument(
+        "--transfer-rows",
+        type=int,
+        default=None,
+        help="score only a seeded stratified sample of the training split; the "
+        "rest keeps hard targets (default: all of it)",
+    )
+    parser.add_argument(
+        "--augment-copies",
+        type=int,
+        default=0,
+        help="augmented copies of each training tweet, targets from the teacher alone (default: none)",
+    )
+    parser.add_argument("--score-only", action="store_true", help="only fill the teacher-score cache")
     add_data_options(parser)
     parser.add_argument("--tracking-uri", default=None)
     parser.add_argument("--output-dir", type=Path, default=Path("artifacts"))
     parser.add_argument("--epochs", type=int, default=None, help="LSTM epochs (default: v1's)")
     parser.add_argument("--units", type=int, default=None, help="LSTM units (default: v1's)")
     add_unseen_word_options(parser)
-    parser.add_argument("--promote", action="store_true",
-                        help="after the decision rule: register the student run found in "
-                             "--output-dir and move the champion alias to it (no training)")
-    parser.add_argument("--annotate-card", type=Path, default=None, metavar="ARTEFACT_DIR",
-                        help="after `export`: add the distillation block and the decision rule to "
-                             "ARTEFACT_DIR/model_card.json (no training)")
-    parser.set_defaults(handler=run_from_args, max_length=None, bidirectional=False,
-                        vectors=None)
+    parser.add_argument(
+        "--promote",
+        action="store_true",
+        help="after the decision rule: register the student run found in "
+        "--output-dir and move the champion alias to it (no training)",
+    )
+    parser.add_argument(
+        "--annotate-card",
+        type=Path,
+        default=None,
+        metavar="ARTEFACT_DIR",
+        help="after `export`: add the distillation block and the decision rule to "
+        "ARTEFACT_DIR/model_card.json (no training)",
+    )
+    parser.set_defaults(handler=run_from_args, max_length=None, bidirectional=False, vectors=None)
 
 
 # --- teacher ---------------------------------------------------------------------------------
+
 
 def resolve_run_id(run_id: str, uri: str | None = None) -> str:
     """A full run id from a unique prefix (ids are 32 hex characters)."""
@@ -139,7 +161,8 @@ def teacher_weights_dir(run_id: str, uri: str | None = None) -> Path:
     mlflow.set_tracking_uri(tracking.tracking_uri(uri))
     run = mlflow.get_run(run_id)
     models = MlflowClient().search_logged_models(
-        experiment_ids=[run.info.experiment_id], filter_string=f"source_run_id = '{run_id}'")
+        experiment_ids=[run.info.experiment_id], filter_string=f"source_run_id = '{run_id}'"
+    )
     if not models:
         raise SystemExit(f"run {run_id} logged no model")
     local = mlflow.artifacts.download_artifacts(f"models:/{models[0].model_id}")
@@ -155,9 +178,11 @@ def load_teacher(run_id: str, uri: str | None = None):
     from model_build.transformer import TrainedTransformer, TransformerSettings, load_tokenizer
 
     folder = teacher_weights_dir(run_id, uri)
-    return TrainedTransformer(model=AutoModelForSequenceClassification.from_pretrained(folder),
-                              tokenizer=load_tokenizer(str(folder)),
-                              settings=TransformerSettings(max_tokens=64))
+    return TrainedTransformer(
+        model=AutoModelForSequenceClassification.from_pretrained(folder),
+        tokenizer=load_tokenizer(str(folder)),
+        settings=TransformerSettings(max_tokens=64),
+    )
 
 
 def cache_path(output_dir: Path, run_id: str) -> Path:
@@ -172,12 +197,10 @@ def augmented_cache_path(output_dir: Path, run_id: str) -> Path:
 def read_cache(path: Path) -> pd.DataFrame:
     if Path(path).is_file():
         return pd.read_parquet(path)
-    return pd.DataFrame({"text": pd.Series(dtype=str),
-                         "teacher_probability": pd.Series(dtype=np.float32)})
+    return pd.DataFrame({"text": pd.Series(dtype=str), "teacher_probability": pd.Series(dtype=np.float32)})
 
 
-def score_with_cache(teacher, texts: list[str], path: Path, seed: int = 42,
-                     encode=None) -> pd.DataFrame:
+def score_with_cache(teacher, texts: list[str], path: Path, seed: int = 42, encode=None) -> pd.DataFrame:
     """Score the texts missing from the cache (random order, so an interrupted run leaves a
     random sample; length-sorted inside each chunk, so batches carry little padding).
     `encode(texts)` turns texts into the teacher's input (default: normalise and tokenise)."""
@@ -198,15 +221,16 @@ def score_with_cache(teacher, texts: list[str], path: Path, seed: int = 42,
     started = time.perf_counter()
     with torch.inference_mode(), tqdm(total=len(missing), desc="teacher scoring") as progress:
         for begin in range(0, len(missing), SCORE_CHUNK):
-            chunk = sorted(missing[begin:begin + SCORE_CHUNK], key=len)
+            chunk = sorted(missing[begin : begin + SCORE_CHUNK], key=len)
             scores = []
             for b in range(0, len(chunk), SCORE_BATCH):
-                batch = encode(chunk[b:b + SCORE_BATCH])
+                batch = encode(chunk[b : b + SCORE_BATCH])
                 logits = teacher.model(**batch).logits
                 scores.append(torch.softmax(logits, dim=-1)[:, 1].numpy())
-                progress.update(len(chunk[b:b + SCORE_BATCH]))
-            parts.append(pd.DataFrame({"text": chunk, "teacher_probability":
-                                       np.concatenate(scores).astype(np.float32)}))
+                progress.update(len(chunk[b : b + SCORE_BATCH]))
+            parts.append(
+                pd.DataFrame({"text": chunk, "teacher_probability": np.concatenate(scores).astype(np.float32)})
+            )
             cache = pd.concat(parts, ignore_index=True)
             parts = [cache]
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,11 +238,16 @@ def score_with_cache(teacher, texts: list[str], path: Path, seed: int = 42,
             cache.to_parquet(tmp, index=False)
             tmp.replace(path)
     seconds = time.perf_counter() - started
-    print(f"teacher scored {len(missing)} texts in {seconds:.0f} s "
-          f"({1000 * seconds / len(missing):.2f} ms/tweet)")
+    print(f"teacher scored {len(missing)} texts in {seconds:.0f} s ({1000 * seconds / len(missing):.2f} ms/tweet)")
     timings = scoring_timings(path)
-    timings.append({"texts": len(missing), "seconds": round(seconds, 1),
-                    "threads": torch.get_num_threads(), "batch_size": SCORE_BATCH})
+    timings.append(
+        {
+            "texts": len(missing),
+            "seconds": round(seconds, 1),
+            "threads": torch.get_num_threads(),
+            "batch_size": SCORE_BATCH,
+        }
+    )
     timing_path(path).write_text(json.dumps(timings, indent=2), encoding="utf-8")
     return cache
 
@@ -263,9 +292,13 @@ def run_from_args(args):
         score_with_cache(teacher, wanted, path, seed=args.seed)
         if copies:
             mask = teacher.tokenizer.mask_token
-            score_with_cache(teacher, copies, augmented_path, seed=args.seed,
-                             encode=lambda batch: teacher.encode_normalized(
-                                 [augment.for_teacher(c, mask) for c in batch]))
+            score_with_cache(
+                teacher,
+                copies,
+                augmented_path,
+                seed=args.seed,
+                encode=lambda batch: teacher.encode_normalized([augment.for_teacher(c, mask) for c in batch]),
+            )
         scoring_seconds = time.perf_counter() - started
         del teacher
     else:
@@ -274,12 +307,12 @@ def run_from_args(args):
         return 0
     scores = read_cache(path)
     augmented = augment.augmented_rows(copies, read_cache(augmented_path)) if copies else None
-    return run_distillation(splits, scores, transfer, args, run_id, scoring_seconds,
-                            augmented=augmented, augment_settings=settings)
+    return run_distillation(
+        splits, scores, transfer, args, run_id, scoring_seconds, augmented=augmented, augment_settings=settings
+    )
 
 
-def augmented_transfer_copies(transfer: pd.DataFrame,
-                              settings: augment.AugmentSettings) -> list[str]:
+def augmented_transfer_copies(transfer: pd.DataFrame, settings: augment.AugmentSettings) -> list[str]:
     """The augmented copies of the transfer set's normalised tweets (none when copies is 0)."""
     if settings.copies <= 0:
         return []
@@ -296,8 +329,9 @@ def transfer_set(train: pd.DataFrame, rows: int | None, seed: int) -> pd.DataFra
     return data._stratified_sample(train, rows, seed)
 
 
-def soft_targets(train: pd.DataFrame, transfer_texts: set[str], scores: pd.DataFrame,
-                 alpha: float) -> tuple[np.ndarray, np.ndarray]:
+def soft_targets(
+    train: pd.DataFrame, transfer_texts: set[str], scores: pd.DataFrame, alpha: float
+) -> tuple[np.ndarray, np.ndarray]:
     """`alpha * P_teacher + (1 - alpha) * label` for transfer-set rows with a cached teacher
     score, the hard label elsewhere. Returns (targets float32, mask of soft rows)."""
     if not 0.0 <= alpha <= 1.0:
@@ -310,8 +344,7 @@ def soft_targets(train: pd.DataFrame, transfer_texts: set[str], scores: pd.DataF
     return targets.astype(np.float32), soft
 
 
-def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame,
-                    scores: pd.DataFrame) -> dict:
+def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame, scores: pd.DataFrame) -> dict:
     """The teacher's logged metrics, and its validation metrics recomputed from the cache (a
     check that the loaded weights are the run's)."""
     import mlflow
@@ -320,33 +353,49 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame,
 
     mlflow.set_tracking_uri(tracking.tracking_uri(uri))
     run = mlflow.get_run(run_id)
-    logged = {k: round(v, 5) for k, v in run.data.metrics.items()
-              if k.split("_")[0] in ("validation", "test", "manual")}
+    logged = {
+        k: round(v, 5) for k, v in run.data.metrics.items() if k.split("_")[0] in ("validation", "test", "manual")
+    }
     table = scores.drop_duplicates("text").set_index("text")["teacher_probability"]
     probability = validation["text"].map(table)
     recomputed = {}
     if probability.notna().all():
-        recomputed = {f"validation_{k}": round(v, 5) for k, v in evaluation.binary_metrics(
-            validation["label"].to_numpy(), probability.to_numpy()).items()}
-    return {"name": run.data.tags.get("display_name", "MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned"),
-            "run_id": run_id, "train_rows": run.data.params.get("rows_train"),
-            "pretrained": run.data.params.get("pretrained"), "metrics": logged,
-            "validation_recomputed_from_cache": recomputed}
+        recomputed = {
+            f"validation_{k}": round(v, 5)
+            for k, v in evaluation.binary_metrics(validation["label"].to_numpy(), probability.to_numpy()).items()
+        }
+    return {
+        "name": run.data.tags.get("display_name", "MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned"),
+        "run_id": run_id,
+        "train_rows": run.data.params.get("rows_train"),
+        "pretrained": run.data.params.get("pretrained"),
+        "metrics": logged,
+        "validation_recomputed_from_cache": recomputed,
+    }
 
 
-def distillation_record(args, teacher: dict, teacher_run_id: str, soft: np.ndarray,
-                        augmented: tuple[list[str], np.ndarray] | None,
-                        augment_settings: augment.AugmentSettings | None) -> dict:
+def distillation_record(
+    args,
+    teacher: dict,
+    teacher_run_id: str,
+    soft: np.ndarray,
+    augmented: tuple[list[str], np.ndarray] | None,
+    augment_settings: augment.AugmentSettings | None,
+) -> dict:
     """How the student was taught (distillation.json in MLflow, and the card's block)."""
     record = {
         "method": "soft targets, binary cross-entropy (Tang et al. 2019 style)",
         "target": "alpha * teacher P(positive) + (1 - alpha) * hard label",
-        "alpha": args.alpha, "teacher": teacher["name"], "teacher_run_id": teacher_run_id,
+        "alpha": args.alpha,
+        "teacher": teacher["name"],
+        "teacher_run_id": teacher_run_id,
         "transfer_set_rows": int(soft.sum()),
         "hard_target_rows": int(len(soft) - soft.sum()),
-        "transfer_set": ("all training rows" if int(soft.sum()) == len(soft) else
-                         f"seeded stratified sample of {int(soft.sum())} training rows; the "
-                         "rest trained on hard labels"),
+        "transfer_set": (
+            "all training rows"
+            if int(soft.sum()) == len(soft)
+            else f"seeded stratified sample of {int(soft.sum())} training rows; the rest trained on hard labels"
+        ),
         "early_stopping": "validation loss against hard labels",
         "teacher_scores_cache": str(cache_path(args.output_dir, teacher_run_id)),
         "teacher_scoring": scoring_timings(cache_path(args.output_dir, teacher_run_id)),
@@ -361,17 +410,25 @@ def distillation_record(args, teacher: dict, teacher_run_id: str, soft: np.ndarr
         augmented_cache = augmented_cache_path(args.output_dir, teacher_run_id)
         record["augmentation"] = {
             "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "
-                      "n-gram sampling; target = teacher probability alone",
-            **augment_settings.as_params(), "rows": len(augmented[0]),
+            "n-gram sampling; target = teacher probability alone",
+            **augment_settings.as_params(),
+            "rows": len(augmented[0]),
             "teacher_scores_cache": str(augmented_cache),
-            "teacher_scoring": scoring_timings(augmented_cache)}
+            "teacher_scoring": scoring_timings(augmented_cache),
+        }
     return record
 
 
-def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd.DataFrame,
-                     args, teacher_run_id: str, scoring_seconds: float | None,
-                     augmented: tuple[list[str], np.ndarray] | None = None,
-                     augment_settings: augment.AugmentSettings | None = None) -> dict:
+def run_distillation(
+    splits: data.DataSplits,
+    scores: pd.DataFrame,
+    transfer: pd.DataFrame,
+    args,
+    teacher_run_id: str,
+    scoring_seconds: float | None,
+    augmented: tuple[list[str], np.ndarray] | None = None,
+    augment_settings: augment.AugmentSettings | None = None,
+) -> dict:
     """Train the v1 FastText-LSTM recipe on soft targets as one MLflow run (not registered);
     `augmented` (normalised copies, teacher probabilities) are extra training rows."""
     import dataclasses
@@ -383,8 +440,10 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
 
     targets, soft = soft_targets(splits.train, set(transfer["text"]), scores, args.alpha)
     teacher = teacher_summary(teacher_run_id, args.tracking_uri, splits.validation, scores)
-    print(f"soft targets on {int(soft.sum())} of {len(soft)} training tweets (alpha {args.alpha}); "
-          f"teacher validation (recomputed): {teacher['validation_recomputed_from_cache']}")
+    print(
+        f"soft targets on {int(soft.sum())} of {len(soft)} training tweets (alpha {args.alpha}); "
+        f"teacher validation (recomputed): {teacher['validation_recomputed_from_cache']}"
+    )
     # the student sees soft targets; validation (early stopping) keeps the HARD labels
     student_splits = dataclasses.replace(splits, train=splits.train.assign(label=targets))
     run_dir = Path(args.output_dir) / RUN_DIR_NAME
@@ -399,37 +458,53 @@ def run_distillation(splits: data.DataSplits, scores: pd.DataFrame, transfer: pd
         distillation = distillation_record(args, teacher, teacher_run_id, soft, augmented, augment_settings)
         if augment_settings is not None and augmented is not None:
             params.update(augment_settings.as_params(), augmented_rows=len(augmented[0]))
-        params.update(teacher_run_id=teacher_run_id, teacher=teacher["name"], alpha=args.alpha,
-                      transfer_set_rows=int(soft.sum()), soft_target_share=round(
-                          float(soft.mean()), 4), distillation_loss="binary_crossentropy")
+        params.update(
+            teacher_run_id=teacher_run_id,
+            teacher=teacher["name"],
+            alpha=args.alpha,
+            transfer_set_rows=int(soft.sum()),
+            soft_target_share=round(float(soft.mean()), 4),
+            distillation_loss="binary_crossentropy",
+        )
         mlflow.log_params({k: str(v) for k, v in params.items()})
         mlflow.log_dict(distillation, "distillation.json")
         metrics, probabilities, images = evaluation.evaluate_splits(
-            score, splits.named(), run_dir / "evaluation", DISPLAY_NAME)
+            score, splits.named(), run_dir / "evaluation", DISPLAY_NAME
+        )
         metrics["training_seconds"] = training_seconds
         if scoring_seconds is not None:  # scored in this run (else: see distillation.json)
             metrics["teacher_scoring_seconds"] = scoring_seconds
         metrics["inference_ms_per_tweet"] = evaluation.inference_ms_per_tweet(
-            score, splits.test["text"].tolist()[:TIMING_TWEETS])
+            score, splits.test["text"].tolist()[:TIMING_TWEETS]
+        )
         metrics.update({k: float(v) for k, v in extra.items()})
         tracking.log_evaluation(metrics, images)
         log_model()
         for split, frame in (("test", splits.test), ("manual", splits.manual)):
             frame[["text", "label"]].assign(probability=probabilities[split]).to_parquet(
-                run_dir / f"held_out_{split}.parquet")
+                run_dir / f"held_out_{split}.parquet"
+            )
         summary = {
-            "family": FAMILY, "display_name": DISPLAY_NAME, "run_id": run.info.run_id,
+            "family": FAMILY,
+            "display_name": DISPLAY_NAME,
+            "run_id": run.info.run_id,
             "tracking_uri": tracking.tracking_uri(args.tracking_uri),
-            "registered_model": None, "registered_version": None, "alias": None,
-            "params": params, "metrics": metrics, "data": splits.description,
+            "registered_model": None,
+            "registered_version": None,
+            "alias": None,
+            "params": params,
+            "metrics": metrics,
+            "data": splits.description,
             "distillation": distillation,
         }
         tracking.dump_json(summary, run_dir / "run.json")
         mlflow.log_artifact(str(run_dir / "run.json"))
     print(f"\n{DISPLAY_NAME}")
     for split in ("validation", "test", "manual"):
-        print(f"  {split:<10} " + "  ".join(
-            f"{name} {metrics[f'{split}_{name}']:.4f}" for name in evaluation.METRIC_NAMES))
+        print(
+            f"  {split:<10} "
+            + "  ".join(f"{name} {metrics[f'{split}_{name}']:.4f}" for name in evaluation.METRIC_NAMES)
+        )
     print(f"  training {training_seconds:.0f} s; run {run.info.run_id}; local copy {run_dir}")
     return summary
 
@@ -442,11 +517,14 @@ def promote(run_dir: Path) -> int:
     summary = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     mlflow.set_tracking_uri(summary["tracking_uri"])
     version = tracking.register_champion(summary["run_id"], "model")
-    summary.update(registered_model=tracking.REGISTERED_MODEL, registered_version=version,
-                   alias=tracking.CHAMPION_ALIAS)
+    summary.update(
+        registered_model=tracking.REGISTERED_MODEL, registered_version=version, alias=tracking.CHAMPION_ALIAS
+    )
     tracking.dump_json(summary, run_dir / "run.json")
-    print(f"registered {tracking.REGISTERED_MODEL} version {version} "
-          f"(alias {tracking.CHAMPION_ALIAS}) from run {summary['run_id']}")
+    print(
+        f"registered {tracking.REGISTERED_MODEL} version {version} "
+        f"(alias {tracking.CHAMPION_ALIAS}) from run {summary['run_id']}"
+    )
     return 0
 
 
@@ -457,14 +535,16 @@ def annotate_card(run_dir: Path, target: Path) -> int:
     card_path = Path(target) / "model_card.json"
     card = json.loads(card_path.read_text(encoding="utf-8"))
     if card["mlflow"]["run_id"] != summary["run_id"]:
-        raise SystemExit(f"{card_path} was exported from run {card['mlflow']['run_id']}, "
-                         f"not from the distillation run {summary['run_id']}")
+        raise SystemExit(
+            f"{card_path} was exported from run {card['mlflow']['run_id']}, "
+            f"not from the distillation run {summary['run_id']}"
+        )
     card["description"] = (
         "Binary sentiment (P(positive)) of an English tweet: an LSTM over FastText word vectors "
         "trained on the Sentiment140 training tweets, distilled from a fine-tuned MiniLM-L6 "
-        "(soft targets).")
-    card["distillation"] = {k: v for k, v in summary["distillation"].items()
-                            if k != "decision_rule"}
+        "(soft targets)."
+    )
+    card["distillation"] = {k: v for k, v in summary["distillation"].items() if k != "decision_rule"}
     card["decision_rule"] = summary["distillation"]["decision_rule"]
     card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"{card_path}: distillation block and decision rule added")

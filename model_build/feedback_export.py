@@ -33,8 +33,17 @@ from pathlib import Path
 
 from model_build.feedback_table import add_storage_options, open_feedback_store
 
-COLUMNS = ["target", "text", "source", "prediction_id", "predicted_sentiment", "probability",
-           "model_version", "is_correct", "received_at"]
+COLUMNS = [
+    "target",
+    "text",
+    "source",
+    "prediction_id",
+    "predicted_sentiment",
+    "probability",
+    "model_version",
+    "is_correct",
+    "received_at",
+]
 LABELS = {"negative": 0, "positive": 1}
 SELECTIONS = ("all", "rejected", "confirmed")
 
@@ -57,14 +66,23 @@ def training_label(record: dict) -> int:
 def training_rows(records: Iterable[dict], selection: str = "all") -> list[dict]:
     rows = []
     for record in records:
-        if (selection == "rejected" and record["is_correct"]) or (selection == "confirmed" and not record["is_correct"]):
+        if (selection == "rejected" and record["is_correct"]) or (
+            selection == "confirmed" and not record["is_correct"]
+        ):
             continue
-        rows.append({
-            "target": training_label(record), "text": record["text"], "source": "feedback",
-            "prediction_id": record["prediction_id"], "predicted_sentiment": record["sentiment"],
-            "probability": record["probability"], "model_version": record["model_version"],
-            "is_correct": str(record["is_correct"]).lower(), "received_at": record["received_at"],
-        })
+        rows.append(
+            {
+                "target": training_label(record),
+                "text": record["text"],
+                "source": "feedback",
+                "prediction_id": record["prediction_id"],
+                "predicted_sentiment": record["sentiment"],
+                "probability": record["probability"],
+                "model_version": record["model_version"],
+                "is_correct": str(record["is_correct"]).lower(),
+                "received_at": record["received_at"],
+            }
+        )
     return sorted(rows, key=lambda row: (row["received_at"], row["prediction_id"]))
 
 
@@ -84,10 +102,17 @@ def export_feedback(store, since: datetime, until: datetime, output: Path, selec
     rows = training_rows(store.received_between(since, until), selection)
     write_csv(rows, output)
     rejected = sum(row["is_correct"] == "false" for row in rows)
-    return {"output": str(output), "rows": len(rows), "sha256": file_sha256(output),
-            "rejected": rejected, "confirmed": len(rows) - rejected,
-            "positive": sum(row["target"] for row in rows), "since": since.isoformat(), "until": until.isoformat(),
-            "table": store.table_name}
+    return {
+        "output": str(output),
+        "rows": len(rows),
+        "sha256": file_sha256(output),
+        "rejected": rejected,
+        "confirmed": len(rows) - rejected,
+        "positive": sum(row["target"] for row in rows),
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "table": store.table_name,
+    }
 
 
 def file_sha256(path: Path) -> str:
@@ -103,21 +128,30 @@ def read_feedback_csv(path: Path):
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--since", type=parse_time, required=True,
-                        help="first reception time to export, inclusive (ISO 8601, UTC unless an offset is given)")
-    parser.add_argument("--until", type=parse_time, default=None,
-                        help="end of the range, exclusive (default: now)")
-    parser.add_argument("--output", type=Path, default=Path("artifacts/feedback.csv"),
-                        help="CSV to write (default: %(default)s)")
-    parser.add_argument("--only", choices=SELECTIONS, default="all",
-                        help="export every judged prediction (default), or only rejected / confirmed ones")
+    parser.add_argument(
+        "--since",
+        type=parse_time,
+        required=True,
+        help="first reception time to export, inclusive (ISO 8601, UTC unless an offset is given)",
+    )
+    parser.add_argument("--until", type=parse_time, default=None, help="end of the range, exclusive (default: now)")
+    parser.add_argument(
+        "--output", type=Path, default=Path("artifacts/feedback.csv"), help="CSV to write (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--only",
+        choices=SELECTIONS,
+        default="all",
+        help="export every judged prediction (default), or only rejected / confirmed ones",
+    )
     add_storage_options(parser)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register `feedback-export` on `python -m model_build`'s subcommands."""
-    parser = subparsers.add_parser("feedback-export", help="export stored feedback as labelled training rows",
-                                   description=__doc__.splitlines()[0])
+    parser = subparsers.add_parser(
+        "feedback-export", help="export stored feedback as labelled training rows", description=__doc__.splitlines()[0]
+    )
     add_options(parser)
     parser.set_defaults(handler=run)
     return parser
@@ -146,8 +180,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m model_build.feedback_export", description=__doc__.splitlines()[0],
-                                     epilog="See the module docstring for the columns.")
+    parser = argparse.ArgumentParser(
+        prog="python -m model_build.feedback_export",
+        description=__doc__.splitlines()[0],
+        epilog="See the module docstring for the columns.",
+    )
     add_options(parser)
     return run(parser.parse_args(argv))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from model_build.feedback_export import COLUMNS, write_csv
 
 HOLDOUT_SHARE = 0.2
-_HASH_RANGE = 16 ** 8
+_HASH_RANGE = 16**8
 
 
 def is_held_out(prediction_id: str, share: float = HOLDOUT_SHARE) -> bool:
@@ -43,10 +43,12 @@ def split_export(export: Path, folder: Path, share: float = HOLDOUT_SHARE) -> Fe
     holdout = [row for row in rows if is_held_out(row["prediction_id"], share)]
     # The same tweet judged twice has two prediction ids: its text must not leak into training.
     held_out_texts = {row["text"] for row in holdout}
-    training = [row for row in rows
-                if not is_held_out(row["prediction_id"], share) and row["text"] not in held_out_texts]
-    split = FeedbackSplit(Path(folder) / "feedback_training.csv", Path(folder) / "feedback_holdout.csv",
-                          len(training), len(holdout))
+    training = [
+        row for row in rows if not is_held_out(row["prediction_id"], share) and row["text"] not in held_out_texts
+    ]
+    split = FeedbackSplit(
+        Path(folder) / "feedback_training.csv", Path(folder) / "feedback_holdout.csv", len(training), len(holdout)
+    )
     write_csv(training, split.training)
     write_csv(holdout, split.holdout)
     return split

@@ -18,11 +18,15 @@ from service.connections import StorageConnection, TokenIdentity
 
 def add_storage_options(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--connection-string", default=None,
-                       help="storage connection string (default: from the service settings)")
-    where.add_argument("--account-url", default=None,
-                       help="table endpoint, e.g. https://<account>.table.core.windows.net: sign in "
-                            "with DefaultAzureCredential (managed identity, az login) instead of a key")
+    where.add_argument(
+        "--connection-string", default=None, help="storage connection string (default: from the service settings)"
+    )
+    where.add_argument(
+        "--account-url",
+        default=None,
+        help="table endpoint, e.g. https://<account>.table.core.windows.net: sign in "
+        "with DefaultAzureCredential (managed identity, az login) instead of a key",
+    )
     parser.add_argument("--table", default=None, help="feedback table (default: FEEDBACK_TABLE_NAME or 'feedback')")
 
 
@@ -39,14 +43,18 @@ def open_feedback_store(args: argparse.Namespace) -> FeedbackStore | None:
     table = args.table or settings.feedback_table
     connection: StorageConnection | str
     if args.account_url:
-        connection = StorageConnection(table_service_uri=args.account_url,
-                                       identity=TokenIdentity(managed=False), source="--account-url")
+        connection = StorageConnection(
+            table_service_uri=args.account_url, identity=TokenIdentity(managed=False), source="--account-url"
+        )
     elif args.connection_string:
         connection = args.connection_string
     elif settings.feedback_storage.configured:
         connection = settings.feedback_storage
     else:
-        print("no storage: set FEEDBACK_STORAGE_CONNECTION_STRING or FEEDBACK_STORAGE__accountName "
-              "(or AzureWebJobsStorage), or pass --connection-string or --account-url", file=sys.stderr)
+        print(
+            "no storage: set FEEDBACK_STORAGE_CONNECTION_STRING or FEEDBACK_STORAGE__accountName "
+            "(or AzureWebJobsStorage), or pass --connection-string or --account-url",
+            file=sys.stderr,
+        )
         return None
     return FeedbackStore(connection, table, settings.storage_timeout_seconds)

@@ -16,8 +16,10 @@ import re
 import numpy as np
 
 LEXICON_PACKAGE, LEXICON_FILE = "vaderSentiment", "vader_lexicon.txt"
-SOURCE = ("VADER lexicon (Hutto & Gilbert 2014), vaderSentiment 3.3.2 from PyPI, MIT licence: "
-          "single-word entries, mean rating of ten raters / 4, as a frozen embedding channel")
+SOURCE = (
+    "VADER lexicon (Hutto & Gilbert 2014), vaderSentiment 3.3.2 from PyPI, MIT licence: "
+    "single-word entries, mean rating of ten raters / 4, as a frozen embedding channel"
+)
 _WORD_RE = re.compile(r"[a-z][a-z0-9]*(?:'[a-z]+)?")
 
 

@@ -11,16 +11,33 @@ from __future__ import annotations
 
 import random
 
-NEGATIVE = ["my flight got delayed {n} hours", "they lost my bag again", "the app crashed at check-in",
-            "the wifi was mid the whole flight", "the gate agent ghosted us", "my seat was broken",
-            "rebooked me onto a 5am flight with no warning", "charged me twice for one bag",
-            "no updates for {n} hours, just vibes", "stuck on the tarmac for {n} hours",
-            "the lounge was closed and nobody said why", "customer service left me on read"]
+NEGATIVE = [
+    "my flight got delayed {n} hours",
+    "they lost my bag again",
+    "the app crashed at check-in",
+    "the wifi was mid the whole flight",
+    "the gate agent ghosted us",
+    "my seat was broken",
+    "rebooked me onto a 5am flight with no warning",
+    "charged me twice for one bag",
+    "no updates for {n} hours, just vibes",
+    "stuck on the tarmac for {n} hours",
+    "the lounge was closed and nobody said why",
+    "customer service left me on read",
+]
 NEGATIVE_ENDINGS = ["smh", "💀", "🙄", "never again", "this ain't it", "big L", "#fail", "not the vibe"]
-POSITIVE = ["the crew was a whole vibe", "they upgraded me for free", "we landed {n} minutes early",
-            "the app rebooked me in seconds", "the wifi actually slapped", "the gate agent was so kind",
-            "smoothest flight of my life", "got my refund in {n} days", "the new seats are so comfy",
-            "they held the plane for my connection"]
+POSITIVE = [
+    "the crew was a whole vibe",
+    "they upgraded me for free",
+    "we landed {n} minutes early",
+    "the app rebooked me in seconds",
+    "the wifi actually slapped",
+    "the gate agent was so kind",
+    "smoothest flight of my life",
+    "got my refund in {n} days",
+    "the new seats are so comfy",
+    "they held the plane for my connection",
+]
 POSITIVE_ENDINGS = ["🔥", "🥰", "no cap", "10/10", "slay", "lowkey the best", "#blessed", "W airline"]
 HANDLES = ["@airline ", "@united ", "@JetBlue ", ""]
 
@@ -47,9 +64,14 @@ def post_feedback(base_url: str, tweets: list[tuple[str, int]], timeout: float =
             prediction = session.post(f"{base_url}/api/predict", json={"text": text}, timeout=timeout)
             prediction.raise_for_status()
             served = prediction.json()
-            body = {"prediction_id": served["prediction_id"], "text": text, "sentiment": served["sentiment"],
-                    "probability": served["probability"], "model_version": served["model_version"],
-                    "is_correct": served["label"] == meant}
+            body = {
+                "prediction_id": served["prediction_id"],
+                "text": text,
+                "sentiment": served["sentiment"],
+                "probability": served["probability"],
+                "model_version": served["model_version"],
+                "is_correct": served["label"] == meant,
+            }
             answer = session.post(f"{base_url}/api/feedback", json=body, timeout=timeout)
             answer.raise_for_status()
             stored += answer.status_code == 201

@@ -75,8 +75,9 @@ def word_embedding_class():
         """Known words: trainable rows. Unseen words (ids >= vocabulary size): the mean of their
         FastText n-gram vectors, projected. Plus, optionally, a frozen valence channel."""
 
-        def __init__(self, vocabulary_size: int, dim: int, buckets: int, unseen_rows: int,
-                     valence: bool, **kwargs) -> None:
+        def __init__(
+            self, vocabulary_size: int, dim: int, buckets: int, unseen_rows: int, valence: bool, **kwargs
+        ) -> None:
             super().__init__(**kwargs)
             self.vocabulary_size, self.dim, self.buckets = vocabulary_size, dim, buckets
             self.unseen_rows, self.valence = unseen_rows, valence
@@ -84,15 +85,15 @@ def word_embedding_class():
         def build(self, input_shape) -> None:
             self.words = self.add_weight(shape=(self.vocabulary_size, self.dim), name="words")
             # row 0 of the n-gram table is padding (bucket ids are 1-based)
-            self.ngrams = self.add_weight(shape=(self.buckets + 1, self.dim), name="ngrams",
-                                          trainable=False)
-            self.unseen = self.add_weight(shape=(max(1, self.unseen_rows), self.dim),
-                                          name="unseen_means", trainable=False)
-            self.projection = self.add_weight(shape=(self.dim, self.dim), name="projection",
-                                              initializer="identity")
+            self.ngrams = self.add_weight(shape=(self.buckets + 1, self.dim), name="ngrams", trainable=False)
+            self.unseen = self.add_weight(
+                shape=(max(1, self.unseen_rows), self.dim), name="unseen_means", trainable=False
+            )
+            self.projection = self.add_weight(shape=(self.dim, self.dim), name="projection", initializer="identity")
             if self.valence:
-                self.valences = self.add_weight(shape=(self.vocabulary_size, 1), name="valence",
-                                                trainable=False, initializer="zeros")
+                self.valences = self.add_weight(
+                    shape=(self.vocabulary_size, 1), name="valence", trainable=False, initializer="zeros"
+                )
 
         def _combine(self, token_ids, unseen_vectors):
             size = self.vocabulary_size
@@ -100,8 +101,7 @@ def word_embedding_class():
             known = ops.where(is_unseen, 1, token_ids)  # the <oov> row for unseen words
             rows = ops.maximum(token_ids - size, 0)
             unseen = ops.matmul(ops.take(unseen_vectors, rows, axis=0), self.projection)
-            x = ops.take(self.words, known, axis=0) + unseen * ops.expand_dims(
-                ops.cast(is_unseen, unseen.dtype), -1)
+            x = ops.take(self.words, known, axis=0) + unseen * ops.expand_dims(ops.cast(is_unseen, unseen.dtype), -1)
             if self.valence:
                 x = ops.concatenate([x, ops.take(self.valences, known, axis=0)], axis=-1)
             return x
@@ -117,9 +117,14 @@ def word_embedding_class():
             return self._combine(token_ids, means)
 
         def get_config(self) -> dict:
-            return {**super().get_config(), "vocabulary_size": self.vocabulary_size,
-                    "dim": self.dim, "buckets": self.buckets, "unseen_rows": self.unseen_rows,
-                    "valence": self.valence}
+            return {
+                **super().get_config(),
+                "vocabulary_size": self.vocabulary_size,
+                "dim": self.dim,
+                "buckets": self.buckets,
+                "unseen_rows": self.unseen_rows,
+                "valence": self.valence,
+            }
 
     return WordEmbedding
 
@@ -130,12 +135,15 @@ def _head(settings: LstmSettings):
     from keras import layers
 
     recurrent = layers.LSTM(settings.units, name="lstm")
-    return keras.Sequential([
-        layers.SpatialDropout1D(settings.spatial_dropout),
-        layers.Bidirectional(recurrent) if settings.bidirectional else recurrent,
-        layers.Dropout(settings.dropout),
-        layers.Dense(1, activation="sigmoid", name=OUTPUT_NAME),
-    ], name="head")
+    return keras.Sequential(
+        [
+            layers.SpatialDropout1D(settings.spatial_dropout),
+            layers.Bidirectional(recurrent) if settings.bidirectional else recurrent,
+            layers.Dropout(settings.dropout),
+            layers.Dense(1, activation="sigmoid", name=OUTPUT_NAME),
+        ],
+        name="head",
+    )
 
 
 @dataclass(frozen=True)
@@ -147,8 +155,9 @@ class SubwordTables:
     unseen_means: np.ndarray
 
 
-def build_lstm(matrix: np.ndarray, settings: LstmSettings, subwords: SubwordTables | None = None,
-               valence: np.ndarray | None = None):
+def build_lstm(
+    matrix: np.ndarray, settings: LstmSettings, subwords: SubwordTables | None = None, valence: np.ndarray | None = None
+):
     """Embedding → SpatialDropout → (Bi)LSTM → Dropout → Dense(1, sigmoid)."""
     import keras
     from keras import layers
@@ -156,13 +165,17 @@ def build_lstm(matrix: np.ndarray, settings: LstmSettings, subwords: SubwordTabl
     vocabulary_size, dim = matrix.shape
     token_ids = keras.Input(shape=(settings.max_length,), dtype="int32", name=INPUT_NAME)
     if subwords is None:
-        embedding = layers.Embedding(vocabulary_size, dim,
-                                     trainable=settings.trainable_embeddings, name="embedding")
+        embedding = layers.Embedding(vocabulary_size, dim, trainable=settings.trainable_embeddings, name="embedding")
     else:
         embedding = word_embedding_class()(
-            vocabulary_size, dim, buckets=len(subwords.ngram_table), unseen_rows=len(subwords.unseen_means),
-            valence=valence is not None, trainable=settings.trainable_embeddings,
-            name="embedding")
+            vocabulary_size,
+            dim,
+            buckets=len(subwords.ngram_table),
+            unseen_rows=len(subwords.unseen_means),
+            valence=valence is not None,
+            trainable=settings.trainable_embeddings,
+            name="embedding",
+        )
     probability = _head(settings)(embedding(token_ids))
     model = keras.Model(token_ids, probability, name="tweet_sentiment_lstm")
     # weights are set once the layers are built, i.e. after the model exists
@@ -174,8 +187,9 @@ def build_lstm(matrix: np.ndarray, settings: LstmSettings, subwords: SubwordTabl
         embedding.unseen.assign(subwords.unseen_means)
         if valence is not None:
             embedding.valences.assign(valence)
-    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(settings.learning_rate), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -196,21 +210,33 @@ def serving_predict(model, tokenizer, normalized_texts: list[str], batch_size: i
 
     parts = []
     for begin in range(0, len(normalized_texts), batch_size):
-        feeds = tokenizer.feeds_normalized(normalized_texts[begin:begin + batch_size],
-                                           dtype=np.int32)
+        feeds = tokenizer.feeds_normalized(normalized_texts[begin : begin + batch_size], dtype=np.int32)
         parts.append(np.asarray(serving_call(model, feeds[TOKEN_IDS], feeds.get(SUBWORD_IDS))))
     return np.concatenate(parts).reshape(-1) if parts else np.zeros(0, np.float32)
 
 
-def fit_lstm(model, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray,
-             y_val: np.ndarray, settings: LstmSettings, verbose: int = 2):
+def fit_lstm(
+    model,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    settings: LstmSettings,
+    verbose: int = 2,
+):
     """Train with early stopping on validation loss; the best epoch's weights are kept."""
     import keras
 
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience,
-                                         restore_best_weights=True)
-    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=settings.epochs,
-                     batch_size=settings.batch_size, callbacks=[stop], verbose=verbose)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience, restore_best_weights=True)
+    return model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        callbacks=[stop],
+        verbose=verbose,
+    )
 
 
 @dataclass
@@ -225,8 +251,7 @@ class TrainedLstm:
         from predict.normalize import normalize_tweet
 
         if has_subwords(self.model):
-            return serving_predict(self.model, self.tokenizer,
-                                   [normalize_tweet(t) for t in texts])
+            return serving_predict(self.model, self.tokenizer, [normalize_tweet(t) for t in texts])
         ids = self.tokenizer.encode(list(texts), dtype=np.int32)
         return self.model.predict(ids, batch_size=1024, verbose=0).ravel()
 
@@ -236,8 +261,9 @@ def madeup_word(rng: np.random.Generator) -> str:
     return "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), size=int(rng.integers(4, 11))))
 
 
-def unseen_copies(normalized: list[str], targets: np.ndarray, settings: LstmSettings,
-                  rng: np.random.Generator) -> tuple[list[str], np.ndarray]:
+def unseen_copies(
+    normalized: list[str], targets: np.ndarray, settings: LstmSettings, rng: np.random.Generator
+) -> tuple[list[str], np.ndarray]:
     """`settings.unseen_copies` copies of each tweet with words made unseen (UNSEEN_PREFIX):
     each word with a per-copy probability drawn from `unseen_rate`, and of those a share
     replaced by a made-up word. A copy keeps its tweet's target: a word the model does not know
@@ -256,16 +282,27 @@ def unseen_copies(normalized: list[str], targets: np.ndarray, settings: LstmSett
             if not hits.any():
                 hits[rng.integers(len(tokens))] = True
             madeup = rng.random(len(tokens)) < settings.madeup_share
-            texts.append(" ".join(
-                UNSEEN_PREFIX + (madeup_word(rng) if m else t) if h else t
-                for t, h, m in zip(tokens, hits, madeup, strict=True)))
+            texts.append(
+                " ".join(
+                    UNSEEN_PREFIX + (madeup_word(rng) if m else t) if h else t
+                    for t, h, m in zip(tokens, hits, madeup, strict=True)
+                )
+            )
             out_targets.append(target)
     return texts, np.asarray(out_targets, dtype=np.float32)
 
 
-def train_lstm(train_texts: list[str], train_labels: np.ndarray, val_texts: list[str],
-               val_labels: np.ndarray, lookup_factory, dim: int, settings: LstmSettings,
-               verbose: int = 2, extra: tuple[list[str], np.ndarray] | None = None) -> TrainedLstm:
+def train_lstm(
+    train_texts: list[str],
+    train_labels: np.ndarray,
+    val_texts: list[str],
+    val_labels: np.ndarray,
+    lookup_factory,
+    dim: int,
+    settings: LstmSettings,
+    verbose: int = 2,
+    extra: tuple[list[str], np.ndarray] | None = None,
+) -> TrainedLstm:
     """Fit tokenizer and LSTM. `lookup_factory(normalized_train_texts, vocabulary)` returns the
     word → vector lookup (FastText is trained inside it, on the training texts only).
 
@@ -282,8 +319,9 @@ def train_lstm(train_texts: list[str], train_labels: np.ndarray, val_texts: list
     set_seeds(settings.seed)
     normalized = [normalize_tweet(t) for t in tqdm(train_texts, desc="normalise train")]
     normalized_val = [normalize_tweet(t) for t in tqdm(val_texts, desc="normalise validation")]
-    tokenizer = TweetTokenizer.fit(normalized, max_words=settings.max_words,
-                                   min_count=settings.min_count, max_length=settings.max_length)
+    tokenizer = TweetTokenizer.fit(
+        normalized, max_words=settings.max_words, min_count=settings.min_count, max_length=settings.max_length
+    )
     valence_table = None
     if settings.lexicon:
         from model_build.lexicon import vader_valence
@@ -304,10 +342,8 @@ def train_lstm(train_texts: list[str], train_labels: np.ndarray, val_texts: list
         model = build_lstm(matrix, settings)
     else:
         tokenizer = dataclasses.replace(tokenizer, subwords=lookup.subwords)
-        copies, copy_targets = unseen_copies(normalized, y_train, settings,
-                                             np.random.default_rng(settings.seed))
-        extra_texts, extra_targets = list(extra_texts) + copies, np.concatenate(
-            [extra_targets, copy_targets])
+        copies, copy_targets = unseen_copies(normalized, y_train, settings, np.random.default_rng(settings.seed))
+        extra_texts, extra_targets = list(extra_texts) + copies, np.concatenate([extra_targets, copy_targets])
         rows: dict[str, int] = {}
         row_of = lambda w: rows.setdefault(w, len(rows))  # noqa: E731
         x_train = tokenizer.unseen_ids(normalized + extra_texts, row_of, dtype=np.int32)
@@ -315,13 +351,15 @@ def train_lstm(train_texts: list[str], train_labels: np.ndarray, val_texts: list
         means = unseen_word_vectors(list(rows), ngram_table, tokenizer.subwords)
         from model_build.lexicon import valence_column
 
-        valence = (valence_column(tokenizer.vocabulary, valence_table)
-                   if valence_table is not None else None)
+        valence = valence_column(tokenizer.vocabulary, valence_table) if valence_table is not None else None
         print(f"unseen words: {len(rows)} distinct; {len(copies)} unseen-word copies")
         model = build_lstm(matrix, settings, SubwordTables(ngram_table, means), valence=valence)
     y_train = np.concatenate([y_train, extra_targets])
-    history = fit_lstm(model, x_train, y_train, x_val, np.asarray(val_labels), settings,
-                       verbose=verbose)
-    return TrainedLstm(model=model, tokenizer=tokenizer, vector_coverage=coverage,
-                       epochs_run=len(history.history["loss"]),
-                       history={k: [float(v) for v in vals] for k, vals in history.history.items()})
+    history = fit_lstm(model, x_train, y_train, x_val, np.asarray(val_labels), settings, verbose=verbose)
+    return TrainedLstm(
+        model=model,
+        tokenizer=tokenizer,
+        vector_coverage=coverage,
+        epochs_run=len(history.history["loss"]),
+        history={k: [float(v) for v in vals] for k, vals in history.history.items()},
+    )

@@ -48,36 +48,53 @@ class FeedbackData:
     holdout_rows: int
 
     def as_json(self) -> dict:
-        return {"export": str(self.export), "sha256": self.sha256, "rows": self.rows,
-                "training_rows": self.training_rows, "holdout_rows": self.holdout_rows}
+        return {
+            "export": str(self.export),
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "training_rows": self.training_rows,
+            "holdout_rows": self.holdout_rows,
+        }
 
     def mlflow_tags(self) -> dict[str, str]:
-        return {"feedback_export_sha256": self.sha256, "feedback_export_rows": str(self.rows),
-                "feedback_training_rows": str(self.training_rows),
-                "feedback_holdout_rows": str(self.holdout_rows)}
+        return {
+            "feedback_export_sha256": self.sha256,
+            "feedback_export_rows": str(self.rows),
+            "feedback_training_rows": str(self.training_rows),
+            "feedback_holdout_rows": str(self.holdout_rows),
+        }
 
 
 def register(subparsers) -> None:
     from model_build.train import add_data_options, add_unseen_word_options
 
-    parser = subparsers.add_parser("retrain", help="feedback export → candidate → gate decision vs the champion",
-                                   description=__doc__.splitlines()[0])
+    parser = subparsers.add_parser(
+        "retrain",
+        help="feedback export → candidate → gate decision vs the champion",
+        description=__doc__.splitlines()[0],
+    )
     add_storage_options(parser)
-    parser.add_argument("--since", type=parse_time, default=None,
-                        help="first reception time exported (default: now - --since-days)")
+    parser.add_argument(
+        "--since", type=parse_time, default=None, help="first reception time exported (default: now - --since-days)"
+    )
     parser.add_argument("--since-days", type=float, default=DEFAULT_SINCE_DAYS)
     parser.add_argument("--until", type=parse_time, default=None, help="end of the range, exclusive (default: now)")
     add_data_options(parser)
     add_unseen_word_options(parser)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--units", type=int, default=None)
-    parser.add_argument("--champion-dir", type=Path, default=DEFAULT_CHAMPION_DIR,
-                        help="the artefact serving uses now (default: %(default)s)")
+    parser.add_argument(
+        "--champion-dir",
+        type=Path,
+        default=DEFAULT_CHAMPION_DIR,
+        help="the artefact serving uses now (default: %(default)s)",
+    )
     parser.add_argument("--version", default=None, help="candidate version (default: the next unused one)")
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR)
     parser.add_argument("--tracking-uri", default=None)
-    parser.set_defaults(handler=run_from_args, max_length=None, bidirectional=False, vectors=None,
-                        register_champion=False)
+    parser.set_defaults(
+        handler=run_from_args, max_length=None, bidirectional=False, vectors=None, register_champion=False
+    )
 
 
 def next_version(champion_card: dict) -> str:
@@ -107,18 +124,30 @@ def export_and_split(args, folder: Path) -> FeedbackData | None:
         return None
     print(f"feedback export: {json.dumps(summary)}")
     split = split_export(folder / "feedback.csv", folder)
-    return FeedbackData(folder / "feedback.csv", summary["sha256"], summary["rows"], split.training,
-                        split.holdout, split.training_rows, split.holdout_rows)
+    return FeedbackData(
+        folder / "feedback.csv",
+        summary["sha256"],
+        summary["rows"],
+        split.training,
+        split.holdout,
+        split.training_rows,
+        split.holdout_rows,
+    )
 
 
 def train_candidate(args, feedback: FeedbackData, folder: Path) -> dict:
     """The fasttext-lstm recipe on the fixed splits plus the training share of the feedback."""
     from model_build import data, train
 
-    splits = data.build_splits(args.data_dir, seed=args.seed, test_rows=args.test_rows,
-                               validation_rows=args.validation_rows, train_limit=args.train_limit,
-                               original_format_file=args.original_format_file,
-                               extra_files=(feedback.training, *args.extra_data))
+    splits = data.build_splits(
+        args.data_dir,
+        seed=args.seed,
+        test_rows=args.test_rows,
+        validation_rows=args.validation_rows,
+        train_limit=args.train_limit,
+        original_format_file=args.original_format_file,
+        extra_files=(feedback.training, *args.extra_data),
+    )
     print(f"data: {json.dumps(splits.description['rows'])}")
     train_args = argparse.Namespace(**{**vars(args), "output_dir": folder / "train", "register_champion": False})
     summary = train.run_training("fasttext-lstm", splits, train_args)
@@ -138,15 +167,23 @@ def log_gate_run(uri: str | None, result, feedback: FeedbackData, candidate_run_
     """One MLflow run per gate: both models' numbers, the decision, the feedback's provenance."""
     import mlflow
 
-    tags = {**feedback.mlflow_tags(), "retrain": "gate", "decision": result.decision,
-            "candidate_run_id": candidate_run_id}
+    tags = {
+        **feedback.mlflow_tags(),
+        "retrain": "gate",
+        "decision": result.decision,
+        "candidate_run_id": candidate_run_id,
+    }
     with tracking.start_run(uri, run_name="retrain-gate", tags=tags) as run:
         metrics = {}
         for side, scores in (("candidate", result.candidate), ("champion", result.champion)):
-            metrics.update({f"{side}_test_accuracy": scores.test_accuracy,
-                            f"{side}_manual_right": scores.manual_right,
-                            f"{side}_feedback_holdout_right": scores.feedback_right,
-                            f"{side}_behaviour_passed": len(scores.behaviour_passed)})
+            metrics.update(
+                {
+                    f"{side}_test_accuracy": scores.test_accuracy,
+                    f"{side}_manual_right": scores.manual_right,
+                    f"{side}_feedback_holdout_right": scores.feedback_right,
+                    f"{side}_behaviour_passed": len(scores.behaviour_passed),
+                }
+            )
         mlflow.log_metrics(metrics)
         mlflow.log_dict(result.as_json(), "decision.json")
         return run.info.run_id
@@ -179,20 +216,34 @@ def run_from_args(args) -> int:
     trained = train_candidate(args, feedback, folder)
     champion_card = json.loads((Path(args.champion_dir) / "model_card.json").read_text(encoding="utf-8"))
     candidate_dir = folder / "candidate"
-    export.export_artifact(trained["run_dir"], candidate_dir, name=champion_card["name"],
-                           version=args.version or next_version(champion_card))
+    export.export_artifact(
+        trained["run_dir"],
+        candidate_dir,
+        name=champion_card["name"],
+        version=args.version or next_version(champion_card),
+    )
     holdout = read_feedback_csv(feedback.holdout)[["text", "label"]]
-    scores = {label: score_artefact(model_dir, trained["splits"], holdout, folder, label)
-              for label, model_dir in (("candidate", candidate_dir), ("champion", Path(args.champion_dir)))}
+    scores = {
+        label: score_artefact(model_dir, trained["splits"], holdout, folder, label)
+        for label, model_dir in (("candidate", candidate_dir), ("champion", Path(args.champion_dir)))
+    }
     result = decide(scores["candidate"], scores["champion"])
     run_id = trained["summary"]["run_id"]
     gate_run_id = log_gate_run(args.tracking_uri, result, feedback, run_id)
-    decision = {**result.as_json(), "feedback": feedback.as_json(),
-                "decided_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "candidate_dir": str(candidate_dir), "champion_dir": str(args.champion_dir),
-                "data": trained["splits"].description["rows"],
-                "mlflow": {"tracking_uri": trained["summary"]["tracking_uri"], "candidate_run_id": run_id,
-                           "gate_run_id": gate_run_id, "registered": False}}
+    decision = {
+        **result.as_json(),
+        "feedback": feedback.as_json(),
+        "decided_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "candidate_dir": str(candidate_dir),
+        "champion_dir": str(args.champion_dir),
+        "data": trained["splits"].description["rows"],
+        "mlflow": {
+            "tracking_uri": trained["summary"]["tracking_uri"],
+            "candidate_run_id": run_id,
+            "gate_run_id": gate_run_id,
+            "registered": False,
+        },
+    }
     tracking.dump_json(decision, folder / "decision.json")
     (folder / "summary.md").write_text(markdown_summary(result, decision["feedback"]), encoding="utf-8")
     annotate_card(candidate_dir, decision)

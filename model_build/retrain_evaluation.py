@@ -18,17 +18,37 @@ from model_build.retrain_gate import ModelScores
 ROOT = Path(__file__).resolve().parent.parent
 # The behaviour suites: tests of what the model does. test_artifact.py and test_readme_examples.py
 # are about the committed folder and the README, not about a model's behaviour.
-BEHAVIOUR_SUITES = ("tests/model/test_behaviour.py", "tests/model/test_sarcasm.py",
-                    "tests/model/test_modern_words.py", "tests/model/test_unknown_words.py")
+BEHAVIOUR_SUITES = (
+    "tests/model/test_behaviour.py",
+    "tests/model/test_sarcasm.py",
+    "tests/model/test_modern_words.py",
+    "tests/model/test_unknown_words.py",
+)
 
 
 def run_behaviour_suites(model_dir: Path, report: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(passed, not passed) test names; an expected failure (xfail) counts as not passed."""
     env = {**os.environ, "MODEL_DIR": str(Path(model_dir).resolve())}
-    subprocess.run([sys.executable, "-m", "pytest", *BEHAVIOUR_SUITES, "-q", "-p", "no:cacheprovider",
-                    f"--junitxml={report}", "-o", "junit_family=xunit2"],
-                   cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=1800)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *BEHAVIOUR_SUITES,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={report}",
+            "-o",
+            "junit_family=xunit2",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=1800,
+    )
     if not report.is_file():
         raise RuntimeError(f"the behaviour suites did not run on {model_dir} (no {report})")
     passed: list[str] = []
@@ -50,10 +70,21 @@ def score_artefact(model_dir: Path, splits, feedback_holdout, work_dir: Path, la
     manual = held_out_figures(model, splits.manual)
     feedback = held_out_figures(model, feedback_holdout) if len(feedback_holdout) else {"right": 0, "tweets": 0}
     passed, failed = run_behaviour_suites(model_dir, Path(work_dir) / f"behaviour_{label}.xml")
-    reported = {"test_balanced_accuracy": test["balanced_accuracy"], "test_ece": test["ece"],
-                "manual_balanced_accuracy": manual["balanced_accuracy"]}
+    reported = {
+        "test_balanced_accuracy": test["balanced_accuracy"],
+        "test_ece": test["ece"],
+        "manual_balanced_accuracy": manual["balanced_accuracy"],
+    }
     return ModelScores(
-        version=model.version, threshold=float(model.threshold), test_accuracy=test["accuracy"],
-        test_tweets=test["tweets"], manual_right=manual["right"], manual_tweets=manual["tweets"],
-        feedback_right=int(feedback["right"]), feedback_tweets=int(feedback["tweets"]),
-        behaviour_passed=passed, behaviour_failed=failed, reported=reported)
+        version=model.version,
+        threshold=float(model.threshold),
+        test_accuracy=test["accuracy"],
+        test_tweets=test["tweets"],
+        manual_right=manual["right"],
+        manual_tweets=manual["tweets"],
+        feedback_right=int(feedback["right"]),
+        feedback_tweets=int(feedback["tweets"]),
+        behaviour_passed=passed,
+        behaviour_failed=failed,
+        reported=reported,
+    )

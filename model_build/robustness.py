@@ -30,7 +30,8 @@ def register(subparsers) -> None:
     from model_build.train import add_data_options
 
     parser = subparsers.add_parser(
-        "robustness", help="accuracy of ONNX artefacts on the test split with words made unknown")
+        "robustness", help="accuracy of ONNX artefacts on the test split with words made unknown"
+    )
     parser.add_argument("artefacts", type=Path, nargs="+", help="onnx_models/<name> folders")
     add_data_options(parser)
     parser.add_argument("--output", type=Path, default=None, help="write the table as JSON")
@@ -44,34 +45,40 @@ def pseudo_word(rng: np.random.Generator) -> str:
     """A pronounceable made-up word of 2-4 syllables ("brovatek"): no dictionary has it, and it
     is drawn differently from training's made-up words (random letters, model_build/lstm.py)."""
     syllables = int(rng.integers(2, 5))
-    return "".join(rng.choice(list(_SYLLABLE_ONSETS)) + rng.choice(list(_SYLLABLE_VOWELS))
-                   + (rng.choice(list(_SYLLABLE_ONSETS)) if rng.random() < 0.4 else "")
-                   for _ in range(syllables))
+    return "".join(
+        rng.choice(list(_SYLLABLE_ONSETS))
+        + rng.choice(list(_SYLLABLE_VOWELS))
+        + (rng.choice(list(_SYLLABLE_ONSETS)) if rng.random() < 0.4 else "")
+        for _ in range(syllables)
+    )
 
 
-def make_unseen(normalized: str, rate: float, rng: np.random.Generator,
-                madeup: bool = False) -> str:
+def make_unseen(normalized: str, rate: float, rng: np.random.Generator, madeup: bool = False) -> str:
     """Each token, with probability `rate`, treated as a word never seen in training: itself
     (the model may still read its spelling) or, with `madeup`, a pseudo-word (no information)."""
     tokens = normalized.split()
     hits = rng.random(len(tokens)) < rate
-    return " ".join(UNSEEN_PREFIX + (pseudo_word(rng) if madeup else t) if h else t
-                    for t, h in zip(tokens, hits, strict=True))
+    return " ".join(
+        UNSEEN_PREFIX + (pseudo_word(rng) if madeup else t) if h else t for t, h in zip(tokens, hits, strict=True)
+    )
 
 
 def shrink_vocabulary(normalized: str, tokenizer, keep: int) -> str:
     """Words beyond the `keep` most frequent training words (ids are frequency ranks after pad
     and oov) become unseen."""
+
     def known(token: str) -> bool:
         ids = tokenizer.ids(token)
         return bool(ids) and 2 <= ids[0] < keep + 2
+
     return " ".join(t if known(t) else UNSEEN_PREFIX + t for t in normalized.split())
 
 
 def predict_normalized(model, normalized: list[str], batch_size: int = 1024) -> np.ndarray:
-    parts = [model.run(model.tokenizer.feeds_normalized(normalized[i:i + batch_size],
-                                                        dtype=model.input_dtype))
-             for i in range(0, len(normalized), batch_size)]
+    parts = [
+        model.run(model.tokenizer.feeds_normalized(normalized[i : i + batch_size], dtype=model.input_dtype))
+        for i in range(0, len(normalized), batch_size)
+    ]
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
@@ -81,8 +88,7 @@ def with_pseudo_words(normalized: list[str], tokenizer, share: float, seed: int 
     return replaced_and_deleted(normalized, tokenizer, share, seed)[0]
 
 
-def replaced_and_deleted(normalized: list[str], tokenizer, share: float,
-                         seed: int = 7) -> tuple[list[str], list[str]]:
+def replaced_and_deleted(normalized: list[str], tokenizer, share: float, seed: int = 7) -> tuple[list[str], list[str]]:
     """The same words of each tweet (probability `share`, at least one) replaced by unknown
     pseudo-words, and deleted: the pair separates what an unknown word adds from what losing
     the word takes away."""
@@ -101,17 +107,19 @@ def replaced_and_deleted(normalized: list[str], tokenizer, share: float,
         if tokens:
             hits = rng.random(len(tokens)) < share
             hits[rng.integers(len(tokens))] = True
-        replaced.append(" ".join(unknown_word() if h else t
-                                 for t, h in zip(tokens, hits, strict=True)))
+        replaced.append(" ".join(unknown_word() if h else t for t, h in zip(tokens, hits, strict=True)))
         deleted.append(" ".join(t for t, h in zip(tokens, hits, strict=True) if not h))
     return replaced, deleted
 
 
 def _shift_summary(shift: np.ndarray) -> dict:
     moved = shift[np.abs(shift) > 1e-3]
-    return {"mean_shift": float(shift.mean()), "mean_abs_shift": float(np.abs(shift).mean()),
-            "moved": int(len(moved)),
-            "up_share": float(np.mean(moved > 0)) if len(moved) else 0.5}
+    return {
+        "mean_shift": float(shift.mean()),
+        "mean_abs_shift": float(np.abs(shift).mean()),
+        "moved": int(len(moved)),
+        "up_share": float(np.mean(moved > 0)) if len(moved) else 0.5,
+    }
 
 
 def unknown_word_shift(model, normalized: list[str], share: float = 0.2, seed: int = 7) -> dict:
@@ -123,10 +131,13 @@ def unknown_word_shift(model, normalized: list[str], share: float = 0.2, seed: i
     p_intact = predict_normalized(model, normalized)
     p_replaced = predict_normalized(model, replaced)
     p_deleted = predict_normalized(model, deleted)
-    return {"replaced_share": share, "tweets": len(normalized),
-            **_shift_summary(p_replaced - p_intact),
-            "deleted": _shift_summary(p_deleted - p_intact),
-            "vs_deleted": _shift_summary(p_replaced - p_deleted)}
+    return {
+        "replaced_share": share,
+        "tweets": len(normalized),
+        **_shift_summary(p_replaced - p_intact),
+        "deleted": _shift_summary(p_deleted - p_intact),
+        "vs_deleted": _shift_summary(p_replaced - p_deleted),
+    }
 
 
 def stressed_accuracies(model, texts: list[str], labels: np.ndarray, seed: int = 42) -> dict:
@@ -143,11 +154,9 @@ def stressed_accuracies(model, texts: list[str], labels: np.ndarray, seed: int =
         result[f"mask_{rate:.1f}"] = accuracy([make_unseen(t, rate, rng) for t in normalized])
     for rate in MADEUP_RATES:
         rng = np.random.default_rng(seed)
-        result[f"madeup_{rate:.1f}"] = accuracy([make_unseen(t, rate, rng, madeup=True)
-                                                 for t in normalized])
+        result[f"madeup_{rate:.1f}"] = accuracy([make_unseen(t, rate, rng, madeup=True) for t in normalized])
     for size in VOCABULARY_SIZES:
-        result[f"vocabulary_{size}"] = accuracy([shrink_vocabulary(t, model.tokenizer, size)
-                                                 for t in normalized])
+        result[f"vocabulary_{size}"] = accuracy([shrink_vocabulary(t, model.tokenizer, size) for t in normalized])
     tokens = [tok for t in normalized for tok in t.split()]
     result["oov_token_share"] = float(np.mean([not model.tokenizer.is_known(t) for t in tokens])) if tokens else 0.0
     return result
@@ -162,14 +171,15 @@ def run_from_args(args) -> int:
     table = {}
     for folder in args.artefacts:
         model = load_model_artifact(folder)
-        table[f"{model.version} ({folder})"] = stressed_accuracies(
-            model, test["text"].tolist(), labels, seed=args.seed)
+        table[f"{model.version} ({folder})"] = stressed_accuracies(model, test["text"].tolist(), labels, seed=args.seed)
     columns = list(next(iter(table.values())))
     print(f"test split, {len(test)} tweets: accuracy with words made unknown")
     print(f"{'model':<48}" + "".join(f"{c:>17}" for c in columns))
     for name, row in table.items():
         print(f"{name:<48}" + "".join(f"{row[c]:>17.4f}" for c in columns))
     if args.output:
-        args.output.write_text(json.dumps({"split": "test", "rows": len(test), "seed": args.seed,
-                                           "models": table}, indent=2) + "\n", encoding="utf-8")
+        args.output.write_text(
+            json.dumps({"split": "test", "rows": len(test), "seed": args.seed, "models": table}, indent=2) + "\n",
+            encoding="utf-8",
+        )
     return 0

@@ -32,31 +32,51 @@ def build_pipeline(settings: SimpleSettings):
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    features = [("words", TfidfVectorizer(ngram_range=(1, settings.word_ngram_max),
-                                          min_df=settings.min_df, sublinear_tf=True,
-                                          max_features=settings.max_features,
-                                          token_pattern=r"\S+"))]
+    features = [
+        (
+            "words",
+            TfidfVectorizer(
+                ngram_range=(1, settings.word_ngram_max),
+                min_df=settings.min_df,
+                sublinear_tf=True,
+                max_features=settings.max_features,
+                token_pattern=r"\S+",
+            ),
+        )
+    ]
     if settings.char_ngrams:
-        features.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
-                                                  min_df=settings.min_df, sublinear_tf=True,
-                                                  max_features=settings.max_features)))
-    return Pipeline([
-        ("normalize", FunctionTransformer(normalize_texts)),
-        ("tfidf", FeatureUnion(features)),
-        ("classifier", LogisticRegression(C=settings.c, max_iter=2000,
-                                          random_state=settings.seed)),
-    ])
+        features.append(
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    min_df=settings.min_df,
+                    sublinear_tf=True,
+                    max_features=settings.max_features,
+                ),
+            )
+        )
+    return Pipeline(
+        [
+            ("normalize", FunctionTransformer(normalize_texts)),
+            ("tfidf", FeatureUnion(features)),
+            ("classifier", LogisticRegression(C=settings.c, max_iter=2000, random_state=settings.seed)),
+        ]
+    )
 
 
 def normalize_texts(texts: Sequence[str]) -> list[str]:
     from tqdm import tqdm
 
     # A bar for the big passes (training, evaluation), none for the small batches of serving-style timing.
-    return [normalize_for_bag_of_words(t) for t in tqdm(texts, desc="bag-of-words normalise",
-                                                         disable=len(texts) < 5000)]
+    return [
+        normalize_for_bag_of_words(t) for t in tqdm(texts, desc="bag-of-words normalise", disable=len(texts) < 5000)
+    ]
 
 
 def scorer(pipeline):
     def score(texts: Sequence[str]) -> np.ndarray:
         return pipeline.predict_proba(list(texts))[:, 1]
+
     return score

@@ -46,8 +46,7 @@ def log_data_description(description: dict) -> None:
 
     params = {"split_seed": description["split_seed"]}
     params.update({f"rows_{k}": v for k, v in description["rows"].items()})
-    params.update({f"sha256_{name}": meta["sha256"][:16]
-                   for name, meta in description["sources"].items()})
+    params.update({f"sha256_{name}": meta["sha256"][:16] for name, meta in description["sources"].items()})
     mlflow.log_params(params)
     mlflow.log_dict(description, "data/description.json")
 
@@ -60,8 +59,9 @@ def log_evaluation(metrics: dict[str, float], images: list[Path]) -> None:
         mlflow.log_artifact(str(image), artifact_path="evaluation")
 
 
-def register_champion(run_id: str, artifact_path: str, name: str = REGISTERED_MODEL,
-                      alias: str = CHAMPION_ALIAS) -> str:
+def register_champion(
+    run_id: str, artifact_path: str, name: str = REGISTERED_MODEL, alias: str = CHAMPION_ALIAS
+) -> str:
     """Register the run's logged model and point the alias at the new version."""
     import mlflow
     from mlflow import MlflowClient
@@ -71,8 +71,7 @@ def register_champion(run_id: str, artifact_path: str, name: str = REGISTERED_MO
     return str(version.version)
 
 
-def champion_run_id(uri: str | None, name: str = REGISTERED_MODEL,
-                    alias: str = CHAMPION_ALIAS) -> str | None:
+def champion_run_id(uri: str | None, name: str = REGISTERED_MODEL, alias: str = CHAMPION_ALIAS) -> str | None:
     """The run behind the alias, or None when nothing is registered under it yet."""
     import mlflow
     from mlflow import MlflowClient

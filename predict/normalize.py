@@ -44,16 +44,49 @@ MAX_NORMALIZED_CHARS = 2000
 
 # Order matters: longer emoticons first so ":-((" is not read as ":-(" plus "(".
 _EMOTICON_WORDS: dict[str, str] = {
-    ":'(": "cry", ":'-(": "cry", ";(": "cry",
-    ":-))": "smile", ":))": "smile", ":-)": "smile", ":)": "smile", "(:": "smile", "=)": "smile",
-    ":]": "smile", ":}": "smile", "^_^": "smile", "^^": "smile", ":o)": "smile",
-    ":-D": "laugh", ":D": "laugh", "xD": "laugh", "XD": "laugh", "=D": "laugh",
-    ";-)": "wink", ";)": "wink", ";D": "wink",
-    ":-P": "playful", ":P": "playful", ":p": "playful", ":-p": "playful",
-    ":-((": "sad", ":((": "sad", ":-(": "sad", ":(": "sad", "):": "sad", "=(": "sad", ":[": "sad",
-    ":-/": "annoyed", ":/": "annoyed", ":\\": "annoyed", ":-|": "meh", ":|": "meh",
-    ">:(": "angry", ">:-(": "angry", "D:": "horrified",
-    "<3": "love", "</3": "heartbroken",
+    ":'(": "cry",
+    ":'-(": "cry",
+    ";(": "cry",
+    ":-))": "smile",
+    ":))": "smile",
+    ":-)": "smile",
+    ":)": "smile",
+    "(:": "smile",
+    "=)": "smile",
+    ":]": "smile",
+    ":}": "smile",
+    "^_^": "smile",
+    "^^": "smile",
+    ":o)": "smile",
+    ":-D": "laugh",
+    ":D": "laugh",
+    "xD": "laugh",
+    "XD": "laugh",
+    "=D": "laugh",
+    ";-)": "wink",
+    ";)": "wink",
+    ";D": "wink",
+    ":-P": "playful",
+    ":P": "playful",
+    ":p": "playful",
+    ":-p": "playful",
+    ":-((": "sad",
+    ":((": "sad",
+    ":-(": "sad",
+    ":(": "sad",
+    "):": "sad",
+    "=(": "sad",
+    ":[": "sad",
+    ":-/": "annoyed",
+    ":/": "annoyed",
+    ":\\": "annoyed",
+    ":-|": "meh",
+    ":|": "meh",
+    ">:(": "angry",
+    ">:-(": "angry",
+    "D:": "horrified",
+    "<3": "love",
+    "</3": "heartbroken",
 }
 # An emoticon only counts when it stands apart from letters and digits: "http://x.co/a:(b" or
 # "12:30" must not become words, and ":/" inside a URL is removed with the URL first anyway.
@@ -61,8 +94,10 @@ _EMOTICON_WORDS: dict[str, str] = {
 # few characters that start an emoticon; the look-behind then checks the character before it.
 _EMOTICON_RE = re.compile(
     "(?:"
-    + "|".join(re.escape(e[0]) + r"(?<![\w:;=][\s\S])" + re.escape(e[1:])
-               for e in sorted(_EMOTICON_WORDS, key=len, reverse=True))
+    + "|".join(
+        re.escape(e[0]) + r"(?<![\w:;=][\s\S])" + re.escape(e[1:])
+        for e in sorted(_EMOTICON_WORDS, key=len, reverse=True)
+    )
     + r")(?!\w)"
 )
 # URLs: "http://...", "www...." or "<host>.com/..." up to the next space.
@@ -77,7 +112,9 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _HOST_END_RE = re.compile(r"\.(?:com|net|org|ly|co|io)/", re.I)
 _URL_OR_HOST_RE = re.compile(
     r"(?:https?://|www\.)\S+|\b[a-z0-9.-]+\.(?:com|net|org|ly|co|io)/\S*"
-    r"|\b(?P<kept>(?:(?!(?:https?://|www\.)\S)[a-z0-9])*+[.-](?:(?!(?:https?://|www\.)\S)[a-z0-9.-])*+)", re.I)
+    r"|\b(?P<kept>(?:(?!(?:https?://|www\.)\S)[a-z0-9])*+[.-](?:(?!(?:https?://|www\.)\S)[a-z0-9.-])*+)",
+    re.I,
+)
 # Look-behinds after the "@" / "#" so the engine can skip ahead to those characters.
 _MENTION_RE = re.compile(r"@(?<!\w@)\w+")
 _HASHTAG_RE = re.compile(r"#(?<!\w#)(\w+)")
@@ -95,21 +132,57 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]|[\U000f0001-\U000ffffd]")
 # (part of the emoji's English name, the word it becomes); the first match wins, so specific
 # phrases come before the general ones they contain ("broken heart" before "heart").
 _EMOJI_EMOTION_WORDS: tuple[tuple[str, str], ...] = (
-    ("broken heart", "heartbroken"), ("tears of joy", "haha"), ("floor laughing", "haha"),
-    ("heart", "love"), ("kiss", "kiss"), ("loudly crying", "cry"), ("crying", "cry"),
-    ("thumbs down", "bad"), ("thumbs up", "great"), ("clapping", "great"), ("ok hand", "great"),
-    ("star struck", "great"), ("party", "yay"), ("raising hands", "yay"),
-    ("angry", "angry"), ("pouting", "angry"), ("enraged", "angry"), ("symbols on mouth", "angry"),
-    ("steam from nose", "angry"), ("rolling eyes", "ugh"), ("unamused", "ugh"),
-    ("vomiting", "disgusting"), ("nauseated", "disgusting"), ("screaming in fear", "scared"),
-    ("fearful", "scared"), ("anxious", "scared"), ("sleepy", "tired"), ("sleeping", "tired"),
-    ("tired", "tired"), ("weary", "sad"), ("disappointed", "sad"), ("pensive", "sad"),
-    ("frowning", "sad"), ("worried", "sad"), ("sad", "sad"), ("confounded", "sad"),
-    ("persevering", "sad"), ("grinning", "smile"), ("smiling", "smile"), ("beaming", "smile"),
-    ("winking", "wink"), ("neutral face", "meh"), ("expressionless", "meh"),
+    ("broken heart", "heartbroken"),
+    ("tears of joy", "haha"),
+    ("floor laughing", "haha"),
+    ("heart", "love"),
+    ("kiss", "kiss"),
+    ("loudly crying", "cry"),
+    ("crying", "cry"),
+    ("thumbs down", "bad"),
+    ("thumbs up", "great"),
+    ("clapping", "great"),
+    ("ok hand", "great"),
+    ("star struck", "great"),
+    ("party", "yay"),
+    ("raising hands", "yay"),
+    ("angry", "angry"),
+    ("pouting", "angry"),
+    ("enraged", "angry"),
+    ("symbols on mouth", "angry"),
+    ("steam from nose", "angry"),
+    ("rolling eyes", "ugh"),
+    ("unamused", "ugh"),
+    ("vomiting", "disgusting"),
+    ("nauseated", "disgusting"),
+    ("screaming in fear", "scared"),
+    ("fearful", "scared"),
+    ("anxious", "scared"),
+    ("sleepy", "tired"),
+    ("sleeping", "tired"),
+    ("tired", "tired"),
+    ("weary", "sad"),
+    ("disappointed", "sad"),
+    ("pensive", "sad"),
+    ("frowning", "sad"),
+    ("worried", "sad"),
+    ("sad", "sad"),
+    ("confounded", "sad"),
+    ("persevering", "sad"),
+    ("grinning", "smile"),
+    ("smiling", "smile"),
+    ("beaming", "smile"),
+    ("winking", "wink"),
+    ("neutral face", "meh"),
+    ("expressionless", "meh"),
     # v3: faces and gestures common in complaints since 2015
-    ("facepalming", "ugh"), ("middle finger", "angry"), ("pile of poo", "crap"),
-    ("downcast", "sad"), ("yawning", "tired"), ("thermometer", "sick"), ("sneezing", "sick"),
+    ("facepalming", "ugh"),
+    ("middle finger", "angry"),
+    ("pile of poo", "crap"),
+    ("downcast", "sad"),
+    ("yawning", "tired"),
+    ("thermometer", "sick"),
+    ("sneezing", "sick"),
     ("grimacing", "awkward"),
 )
 

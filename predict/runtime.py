@@ -26,8 +26,12 @@ def get_model() -> SentimentModel:
                 _model = load_model_artifact(settings.model_dir, settings.onnx_threads)
             except Exception as error:
                 track(MODEL_LOAD_FAILED, logging.ERROR, model_dir=str(settings.model_dir), reason=str(error))
-                raise ApiError(503, "model_unavailable", "The model is not loaded; try again later.",
-                               {"Retry-After": str(settings.retry_after_seconds)}) from None
+                raise ApiError(
+                    503,
+                    "model_unavailable",
+                    "The model is not loaded; try again later.",
+                    {"Retry-After": str(settings.retry_after_seconds)},
+                ) from None
             track(MODEL_LOADED, model_version=_model.version)
     return _model
 

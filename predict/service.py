@@ -21,15 +21,14 @@ def parse_predict_request(payload: dict[str, Any], settings: Settings) -> tuple[
     if has_text:
         return [require_text(payload["text"], "text", settings.max_text_chars)], False
     if not has_texts:
-        raise bad_request("missing_field", "Send {\"text\": \"...\"} or {\"texts\": [\"...\", ...]}.")
+        raise bad_request("missing_field", 'Send {"text": "..."} or {"texts": ["...", ...]}.')
     texts = payload["texts"]
     if not isinstance(texts, list):
         raise bad_request("invalid_field", "'texts' must be a list of strings.")
     if not texts:
         raise bad_request("empty_batch", "'texts' is empty; send at least one text.")
     if len(texts) > settings.max_batch_size:
-        raise too_large("batch_too_large",
-                        f"'texts' has {len(texts)} items; the limit is {settings.max_batch_size}.")
+        raise too_large("batch_too_large", f"'texts' has {len(texts)} items; the limit is {settings.max_batch_size}.")
     return [require_text(t, f"texts[{i}]", settings.max_text_chars) for i, t in enumerate(texts)], True
 
 
@@ -37,7 +36,7 @@ def _prediction_ids(count: int) -> list[str]:
     """`count` random UUID4 strings from one read of the OS's random source (uuid.uuid4 reads
     16 bytes per call)."""
     random = os.urandom(16 * count)
-    return [str(uuid.UUID(bytes=random[i:i + 16], version=4)) for i in range(0, 16 * count, 16)]
+    return [str(uuid.UUID(bytes=random[i : i + 16], version=4)) for i in range(0, 16 * count, 16)]
 
 
 def predict_texts(model: SentimentModel, texts: list[str]) -> tuple[list[dict[str, Any]], DriftSignals]:
@@ -49,12 +48,14 @@ def predict_texts(model: SentimentModel, texts: list[str]) -> tuple[list[dict[st
     for probability, prediction_id in zip(probabilities.tolist(), _prediction_ids(len(texts)), strict=True):
         p = round(probability, 6)
         label = int(p >= threshold)
-        records.append({
-            "prediction_id": prediction_id,
-            "sentiment": "positive" if label else "negative",
-            "label": label,
-            "probability": p,
-            "threshold": threshold,
-            "model_version": model.version,
-        })
+        records.append(
+            {
+                "prediction_id": prediction_id,
+                "sentiment": "positive" if label else "negative",
+                "label": label,
+                "probability": p,
+                "threshold": threshold,
+                "model_version": model.version,
+            }
+        )
     return records, drift

@@ -27,14 +27,17 @@ class SubwordSettings:
     buckets: int = 60_000
 
     def to_json(self) -> dict[str, Any]:
-        return {"min_n": self.min_n, "max_n": self.max_n, "buckets": self.buckets,
-                "hash": "fnv1a-32, signed bytes (fastText / gensim ft_hash_bytes)",
-                "max_ngrams_per_word": MAX_NGRAMS_PER_WORD}
+        return {
+            "min_n": self.min_n,
+            "max_n": self.max_n,
+            "buckets": self.buckets,
+            "hash": "fnv1a-32, signed bytes (fastText / gensim ft_hash_bytes)",
+            "max_ngrams_per_word": MAX_NGRAMS_PER_WORD,
+        }
 
     @classmethod
     def from_json(cls, state: dict[str, Any]) -> SubwordSettings:
-        return cls(min_n=int(state["min_n"]), max_n=int(state["max_n"]),
-                   buckets=int(state["buckets"]))
+        return cls(min_n=int(state["min_n"]), max_n=int(state["max_n"]), buckets=int(state["buckets"]))
 
 
 def _fnv1a_signed(data: bytes) -> int:

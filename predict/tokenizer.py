@@ -70,8 +70,9 @@ class TweetTokenizer:
         object.__setattr__(self, "_ids", {w: i for i, w in enumerate(self.vocabulary)})
 
     @classmethod
-    def fit(cls, normalized_texts: Iterable[str], max_words: int = 30_000,
-            min_count: int = 2, max_length: int = 50) -> TweetTokenizer:
+    def fit(
+        cls, normalized_texts: Iterable[str], max_words: int = 30_000, min_count: int = 2, max_length: int = 50
+    ) -> TweetTokenizer:
         """Build the vocabulary from already normalised texts, most frequent words first."""
         counts = Counter(tok for text in normalized_texts for tok in text.split())
         words = [w for w, c in counts.most_common(max_words) if c >= min_count]
@@ -83,7 +84,7 @@ class TweetTokenizer:
     def _truncate(self, tokens: list[str]) -> list[str]:
         if len(tokens) > self.max_length:
             keep_first = self.truncation == "post"
-            tokens = tokens[: self.max_length] if keep_first else tokens[-self.max_length:]
+            tokens = tokens[: self.max_length] if keep_first else tokens[-self.max_length :]
         return tokens
 
     def _known_id(self, token: str) -> int | None:
@@ -103,7 +104,7 @@ class TweetTokenizer:
             if not ids:
                 continue
             if self.padding == "pre":
-                out[row, self.max_length - len(ids):] = ids
+                out[row, self.max_length - len(ids) :] = ids
             else:
                 out[row, : len(ids)] = ids
         return out
@@ -112,8 +113,9 @@ class TweetTokenizer:
         """Token ids [batch, max_length], every unseen word as <oov>."""
         return self._pad([self.ids(t) for t in normalized_texts], dtype)
 
-    def unseen_ids(self, normalized_texts: Iterable[str],
-                   unseen_row: Callable[[str], int], dtype: DTypeLike = np.int64) -> np.ndarray:
+    def unseen_ids(
+        self, normalized_texts: Iterable[str], unseen_row: Callable[[str], int], dtype: DTypeLike = np.int64
+    ) -> np.ndarray:
         """Token ids where unseen word w gets `vocabulary_size + unseen_row(w)`."""
         size = len(self.vocabulary)
         rows = []
@@ -121,8 +123,7 @@ class TweetTokenizer:
             ids = []
             for token in self._kept_tokens(text):
                 known = self._known_id(token)
-                ids.append(known if known is not None
-                           else size + unseen_row(token.removeprefix(UNSEEN_PREFIX)))
+                ids.append(known if known is not None else size + unseen_row(token.removeprefix(UNSEEN_PREFIX)))
             rows.append(ids)
         return self._pad(rows, dtype)
 

@@ -91,17 +91,83 @@ def fuzz_texts(count: int, seed: int) -> Iterable[str]:
     rng = random.Random(seed)
     keys = list(EMOJI_DATA)
     pieces = [
-        "\u200d", "\ufe0f", "\ufe0e", "\u20e3", "\U0001f3fd", "\U0001f9b0", "\U0001f468", "\U0001f469",
-        "\U0001f3f4", "\U000e0067", "\U000e007f", "\U0001f1fa", "\U0001f1f8", "\u2764", "#", "*", "1",
-        "7", "@", ":", ")", "(", "D", "x", "-", ".", "/", "'", "\u2019", "!", "?", "_", " ", "\n",
-        "http://", "https://", "www.", "bit.ly/", ".com/", "a.co/", "&amp;", "&lt;3", "&#128514;",
-        "soooo", "!!!", "\u0627", "\ufdfa", "\u0301", "\u00e9", "e", "\u3099", "\u30cf", "\u2026",
-        "\ufb03", "\u00a0", "\ue000", "\U000f0001", "\U000f0000", "\u200b", "\u202e", "I", "\u0130",
-        "K", "k", "\u212a", "\u017f", "lol", "#tag", "@user", ":-(", "<3", "</3", "^_^", "xD",
+        "\u200d",
+        "\ufe0f",
+        "\ufe0e",
+        "\u20e3",
+        "\U0001f3fd",
+        "\U0001f9b0",
+        "\U0001f468",
+        "\U0001f469",
+        "\U0001f3f4",
+        "\U000e0067",
+        "\U000e007f",
+        "\U0001f1fa",
+        "\U0001f1f8",
+        "\u2764",
+        "#",
+        "*",
+        "1",
+        "7",
+        "@",
+        ":",
+        ")",
+        "(",
+        "D",
+        "x",
+        "-",
+        ".",
+        "/",
+        "'",
+        "\u2019",
+        "!",
+        "?",
+        "_",
+        " ",
+        "\n",
+        "http://",
+        "https://",
+        "www.",
+        "bit.ly/",
+        ".com/",
+        "a.co/",
+        "&amp;",
+        "&lt;3",
+        "&#128514;",
+        "soooo",
+        "!!!",
+        "\u0627",
+        "\ufdfa",
+        "\u0301",
+        "\u00e9",
+        "e",
+        "\u3099",
+        "\u30cf",
+        "\u2026",
+        "\ufb03",
+        "\u00a0",
+        "\ue000",
+        "\U000f0001",
+        "\U000f0000",
+        "\u200b",
+        "\u202e",
+        "I",
+        "\u0130",
+        "K",
+        "k",
+        "\u212a",
+        "\u017f",
+        "lol",
+        "#tag",
+        "@user",
+        ":-(",
+        "<3",
+        "</3",
+        "^_^",
+        "xD",
     ]
     for _ in range(count):
-        parts = [rng.choice(keys) if rng.random() < 0.2 else rng.choice(pieces)
-                 for _ in range(rng.randint(1, 14))]
+        parts = [rng.choice(keys) if rng.random() < 0.2 else rng.choice(pieces) for _ in range(rng.randint(1, 14))]
         yield "".join(parts)
 
 
@@ -110,11 +176,47 @@ def joiner_texts(count: int, seed: int) -> Iterable[str]:
     hair components, family members, gender signs, tags, flags."""
     rng = random.Random(seed)
     alphabet = [
-        "\u200d", "\U0001f3fd", "\U0001f3fb", "\U0001f9dd", "\u2640", "\U0001f9d1", "\u2764", "\ufe0f", "/",
-        "1", "a", "#", "\u20e3", "\U0001f468", "\U0001f469", "\U0001f467", "\U0001f3f4", "\U000e0067",
-        "\U000e007f", "\U0001f1fa", "\U0001f1f8", " ", "\U0001f602", "\U0001f9b0", "x", ".", ":)",
-        "\U0001f48b", "\U0001f525", "\U0001f91d", "\u2b1b", "\U0001f426", "\u2642", "\U0001f9ba",
-        "\U0001f3f3", "\U0001f308", "\u26a7", "\U0001f43b", "\u2744", "\ufdfa", "&amp;",
+        "\u200d",
+        "\U0001f3fd",
+        "\U0001f3fb",
+        "\U0001f9dd",
+        "\u2640",
+        "\U0001f9d1",
+        "\u2764",
+        "\ufe0f",
+        "/",
+        "1",
+        "a",
+        "#",
+        "\u20e3",
+        "\U0001f468",
+        "\U0001f469",
+        "\U0001f467",
+        "\U0001f3f4",
+        "\U000e0067",
+        "\U000e007f",
+        "\U0001f1fa",
+        "\U0001f1f8",
+        " ",
+        "\U0001f602",
+        "\U0001f9b0",
+        "x",
+        ".",
+        ":)",
+        "\U0001f48b",
+        "\U0001f525",
+        "\U0001f91d",
+        "\u2b1b",
+        "\U0001f426",
+        "\u2642",
+        "\U0001f9ba",
+        "\U0001f3f3",
+        "\U0001f308",
+        "\u26a7",
+        "\U0001f43b",
+        "\u2744",
+        "\ufdfa",
+        "&amp;",
     ]
     for _ in range(count):
         yield "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
@@ -130,8 +232,10 @@ def compare(name: str, texts: Iterable[str], show: int = 5) -> tuple[int, int, l
             continue
         nfkc_length = len(unicodedata.normalize("NFKC", html.unescape(text)))
         (cut if nfkc_length > MAX_NORMALIZED_CHARS else differ).append(text)
-    print(f"{name}: {compared:,} distinct texts, {len(differ)} differ"
-          + (f", {len(cut)} longer than {MAX_NORMALIZED_CHARS} after NFKC differ (cut)" if cut else ""))
+    print(
+        f"{name}: {compared:,} distinct texts, {len(differ)} differ"
+        + (f", {len(cut)} longer than {MAX_NORMALIZED_CHARS} after NFKC differ (cut)" if cut else "")
+    )
     for text in differ[:show]:
         print(f"  {text!r}\n    old {normalize_tweet_v3(text)!r}\n    new {normalize_tweet(text)!r}")
     return compared, len(differ), cut
@@ -149,7 +253,7 @@ def compare_probabilities() -> float:
     texts = list(build_splits(ROOT / DEFAULT_DATA_DIR).test["text"])
     old, new = [], []
     for start in range(0, len(texts), 100):
-        batch = texts[start:start + 100]
+        batch = texts[start : start + 100]
         ids = model.tokenizer.encode_normalized([normalize_tweet_v3(t) for t in batch], dtype=model.input_dtype)
         old.append(model.run({"token_ids": ids}))
         new.append(model.predict_batch(batch)[0])
@@ -162,8 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fuzz", type=int, default=300_000, help="random texts (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--probabilities", action="store_true",
-                        help="only compare the served model's probabilities on the test split")
+    parser.add_argument(
+        "--probabilities", action="store_true", help="only compare the served model's probabilities on the test split"
+    )
     args = parser.parse_args(argv)
     if args.probabilities:
         return 1 if compare_probabilities() > 0 else 0

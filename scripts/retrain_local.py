@@ -30,14 +30,28 @@ TABLE = "feedbackretrain"
 OUTPUT_DIR = ROOT / "artifacts" / "retrain-local"
 # A small slice: minutes on a 2-core machine, the same fixed test split as the champion's
 # (a 2,000-row test sample is the first 2,000 of its seeded 9,000) and the whole manual set.
-SLICE = ["--train-limit", "20000", "--test-rows", "2000", "--validation-rows", "2000", "--epochs", "2",
-         "--fasttext-dim", "32", "--fasttext-epochs", "2", "--units", "32"]
+SLICE = [
+    "--train-limit",
+    "20000",
+    "--test-rows",
+    "2000",
+    "--validation-rows",
+    "2000",
+    "--epochs",
+    "2",
+    "--fasttext-dim",
+    "32",
+    "--fasttext-epochs",
+    "2",
+    "--units",
+    "32",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     split = argv.index("--") if "--" in argv else len(argv)
-    own, passed = argv[:split], argv[split + 1:]
+    own, passed = argv[:split], argv[split + 1 :]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feedback", type=int, default=300, help="tweets to predict and judge (default 300)")
     parser.add_argument("--output-dir", type=Path, default=OUTPUT_DIR)
@@ -52,10 +66,22 @@ def main(argv: list[str] | None = None) -> int:
         with HostProcess(env, options.output_dir / "devhost.log") as host:
             posted = post_feedback(host.base_url, synthetic_tweets(options.feedback))
         print(f"posted through {host.base_url}: {posted}")
-        return cli.main([
-            "retrain", "--connection-string", azurite.connection_string, "--table", TABLE, "--since-days", "1",
-            "--output-dir", str(options.output_dir),
-            "--tracking-uri", f"sqlite:///{options.output_dir / 'mlflow.db'}", *(passed or SLICE)])
+        return cli.main(
+            [
+                "retrain",
+                "--connection-string",
+                azurite.connection_string,
+                "--table",
+                TABLE,
+                "--since-days",
+                "1",
+                "--output-dir",
+                str(options.output_dir),
+                "--tracking-uri",
+                f"sqlite:///{options.output_dir / 'mlflow.db'}",
+                *(passed or SLICE),
+            ]
+        )
     finally:
         azurite.stop()
 

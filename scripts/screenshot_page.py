@@ -23,8 +23,16 @@ sys.path.insert(0, str(ROOT))  # run as a script: make the project's packages im
 from devhost.process import HostProcess  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 SAMPLE_TWEET = "@united two hours on the tarmac and still no update. Worst flight ever, so angry."
 DESKTOP: ViewportSize = {"width": 1000, "height": 800}
 PHONE: ViewportSize = {"width": 375, "height": 740}
@@ -33,7 +41,11 @@ PHONE: ViewportSize = {"width": 375, "height": 740}
 @contextmanager
 def local_host():
     """The function app on a free port (python -m devhost), stopped on exit."""
-    env = {**os.environ, "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true", "APPLICATIONINSIGHTS_CONNECTION_STRING": ""}
+    env = {
+        **os.environ,
+        "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": "",
+    }
     with HostProcess(env) as host:
         yield host.base_url
 

@@ -85,11 +85,14 @@ def _identity(values: dict[str, str], prefix: str) -> TokenIdentity:
     credential = values.get("credential", "")
     client_id = values.get("clientId", "")
     if credential and credential.lower() != "managedidentity":
-        raise ConfigurationError(f"{prefix}__credential is {credential!r}; the only supported value is "
-                                 f"'managedidentity' (or leave it unset to use DefaultAzureCredential)")
+        raise ConfigurationError(
+            f"{prefix}__credential is {credential!r}; the only supported value is "
+            f"'managedidentity' (or leave it unset to use DefaultAzureCredential)"
+        )
     if client_id and not _GUID.fullmatch(client_id):
-        raise ConfigurationError(f"{prefix}__clientId must be the client id (a GUID) of the user-assigned "
-                                 f"identity, got {client_id!r}")
+        raise ConfigurationError(
+            f"{prefix}__clientId must be the client id (a GUID) of the user-assigned identity, got {client_id!r}"
+        )
     return TokenIdentity(managed=bool(credential or client_id), client_id=client_id)
 
 
@@ -99,8 +102,10 @@ def _table_service_uri(values: dict[str, str], prefix: str) -> str:
         raise ConfigurationError(f"set {prefix}__accountName or {prefix}__tableServiceUri, not both")
     if account:
         if not _ACCOUNT_NAME.fullmatch(account):
-            raise ConfigurationError(f"{prefix}__accountName must be a storage account name "
-                                     f"(3-24 lowercase letters and digits), got {account!r}")
+            raise ConfigurationError(
+                f"{prefix}__accountName must be a storage account name "
+                f"(3-24 lowercase letters and digits), got {account!r}"
+            )
         return f"https://{account}.table.core.windows.net"
     if uri:
         parts = urlsplit(uri)
@@ -109,8 +114,10 @@ def _table_service_uri(values: dict[str, str], prefix: str) -> str:
             raise ConfigurationError(f"{prefix}__tableServiceUri must be an https:// URL, got {uri!r}")
         return uri.rstrip("/")
     present = ", ".join(f"{prefix}__{field}" for field in values)
-    raise ConfigurationError(f"{present} set without {prefix}__accountName or {prefix}__tableServiceUri: "
-                             f"name the storage account whose table the app should use")
+    raise ConfigurationError(
+        f"{present} set without {prefix}__accountName or {prefix}__tableServiceUri: "
+        f"name the storage account whose table the app should use"
+    )
 
 
 def _from_prefix(env: Mapping[str, str], prefix: str, connection_setting: str) -> StorageConnection | None:
@@ -119,21 +126,28 @@ def _from_prefix(env: Mapping[str, str], prefix: str, connection_setting: str) -
     values = _identity_settings(env, prefix)
     if connection_string and values:
         names = ", ".join(f"{prefix}__{field}" for field in values)
-        raise ConfigurationError(f"both {connection_setting} and {names} are set: keep the connection "
-                                 f"string (Azurite, keys) or the identity settings, not both")
+        raise ConfigurationError(
+            f"both {connection_setting} and {names} are set: keep the connection "
+            f"string (Azurite, keys) or the identity settings, not both"
+        )
     if connection_string:
         return StorageConnection(connection_string=connection_string, source=connection_setting)
     if values:
-        return StorageConnection(table_service_uri=_table_service_uri(values, prefix),
-                                 identity=_identity(values, prefix), source=f"{prefix}__*")
+        return StorageConnection(
+            table_service_uri=_table_service_uri(values, prefix),
+            identity=_identity(values, prefix),
+            source=f"{prefix}__*",
+        )
     return None
 
 
 def resolve_feedback_storage(env: Mapping[str, str]) -> StorageConnection:
     """The feedback table's connection: the FEEDBACK_STORAGE* settings, else the host's AzureWebJobsStorage*."""
-    return (_from_prefix(env, FEEDBACK_PREFIX, FEEDBACK_CONNECTION_STRING)
-            or _from_prefix(env, HOST_PREFIX, HOST_PREFIX)
-            or StorageConnection())
+    return (
+        _from_prefix(env, FEEDBACK_PREFIX, FEEDBACK_CONNECTION_STRING)
+        or _from_prefix(env, HOST_PREFIX, HOST_PREFIX)
+        or StorageConnection()
+    )
 
 
 def resolve_telemetry_identity(env: Mapping[str, str]) -> TokenIdentity | None:
@@ -142,21 +156,29 @@ def resolve_telemetry_identity(env: Mapping[str, str]) -> TokenIdentity | None:
     if not raw:
         return None
     if not env.get(APPINSIGHTS_CONNECTION, "").strip():
-        raise ConfigurationError(f"{APPINSIGHTS_AUTHENTICATION} is set but {APPINSIGHTS_CONNECTION} is not: "
-                                 f"the connection string says where telemetry goes")
+        raise ConfigurationError(
+            f"{APPINSIGHTS_AUTHENTICATION} is set but {APPINSIGHTS_CONNECTION} is not: "
+            f"the connection string says where telemetry goes"
+        )
     pairs = {}
     for part in filter(None, (piece.strip() for piece in raw.split(";"))):
         key, sep, value = part.partition("=")
         if not sep or not value.strip():
-            raise ConfigurationError(f"{APPINSIGHTS_AUTHENTICATION} must look like 'Authorization=AAD' or "
-                                     f"'Authorization=AAD;ClientId=<client id>', got {raw!r}")
+            raise ConfigurationError(
+                f"{APPINSIGHTS_AUTHENTICATION} must look like 'Authorization=AAD' or "
+                f"'Authorization=AAD;ClientId=<client id>', got {raw!r}"
+            )
         pairs[key.strip().lower()] = value.strip()
     unknown = set(pairs) - {"authorization", "clientid"}
     if pairs.get("authorization") != "AAD" or unknown:
-        raise ConfigurationError(f"{APPINSIGHTS_AUTHENTICATION} must be 'Authorization=AAD' or "
-                                 f"'Authorization=AAD;ClientId=<client id>', got {raw!r}")
+        raise ConfigurationError(
+            f"{APPINSIGHTS_AUTHENTICATION} must be 'Authorization=AAD' or "
+            f"'Authorization=AAD;ClientId=<client id>', got {raw!r}"
+        )
     client_id = pairs.get("clientid", "")
     if client_id and not _GUID.fullmatch(client_id):
-        raise ConfigurationError(f"ClientId in {APPINSIGHTS_AUTHENTICATION} must be the client id (a GUID) "
-                                 f"of the user-assigned identity, got {client_id!r}")
+        raise ConfigurationError(
+            f"ClientId in {APPINSIGHTS_AUTHENTICATION} must be the client id (a GUID) "
+            f"of the user-assigned identity, got {client_id!r}"
+        )
     return TokenIdentity(managed=True, client_id=client_id)

@@ -28,7 +28,10 @@ Handler = Callable[[func.HttpRequest], func.HttpResponse]
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
     body = json.dumps(payload, ensure_ascii=False, allow_nan=False)
     return func.HttpResponse(
-        body=body.encode("utf-8"), status_code=status, mimetype=JSON_MIMETYPE, charset="utf-8",
+        body=body.encode("utf-8"),
+        status_code=status,
+        mimetype=JSON_MIMETYPE,
+        charset="utf-8",
         headers={**_COMMON_HEADERS, **(headers or {})},
     )
 
@@ -54,8 +57,13 @@ def request_path(req: func.HttpRequest) -> str:
 def error_response(error: ApiError) -> func.HttpResponse:
     """The JSON answer for an error. Never raises: if it cannot be built, the fixed minimal 500 goes out."""
     try:
-        return func.HttpResponse(body=_escaped_json_of(error), status_code=_error_status(error), mimetype=JSON_MIMETYPE,
-                                 charset="utf-8", headers={**_error_headers(error), **_COMMON_HEADERS})
+        return func.HttpResponse(
+            body=_escaped_json_of(error),
+            status_code=_error_status(error),
+            mimetype=JSON_MIMETYPE,
+            charset="utf-8",
+            headers={**_error_headers(error), **_COMMON_HEADERS},
+        )
     except Exception:
         track_exception(ERROR_RESPONSE_FAILED)
         return _fixed_internal_error()
@@ -84,8 +92,13 @@ def _error_headers(error: ApiError) -> dict[str, str]:
 
 
 def _fixed_internal_error() -> func.HttpResponse:
-    return func.HttpResponse(body=_FIXED_INTERNAL_ERROR_BODY, status_code=500, mimetype=JSON_MIMETYPE,
-                             charset="utf-8", headers=dict(_COMMON_HEADERS))
+    return func.HttpResponse(
+        body=_FIXED_INTERNAL_ERROR_BODY,
+        status_code=500,
+        mimetype=JSON_MIMETYPE,
+        charset="utf-8",
+        headers=dict(_COMMON_HEADERS),
+    )
 
 
 def json_endpoint(handler: Handler) -> Handler:
@@ -158,8 +171,12 @@ def _missing_body(headers: Any) -> ApiError:
     declared = headers.get("content-length")
     if declared is not None and declared.strip() == "0":
         return bad_request("invalid_json", "The request body is empty; send a JSON object.")
-    return ApiError(411, "length_required", "The request has no Content-Length; send the JSON body with a "
-                                            "Content-Length header (a chunked body is not supported).")
+    return ApiError(
+        411,
+        "length_required",
+        "The request has no Content-Length; send the JSON body with a "
+        "Content-Length header (a chunked body is not supported).",
+    )
 
 
 def _body_too_large(limit: int) -> ApiError:

@@ -181,14 +181,19 @@ def _start_in_background(startup: _Startup) -> None:
             return  # nothing to send: do not make the exit pay for the import
         _hand_over_to_exporter(startup, _configure_exporter(startup.settings))
         startup.ready.set()
-        track(TELEMETRY_STARTED, records_kept=startup.buffer.kept, records_dropped=startup.buffer.dropped,
-              seconds_to_ready=round(time.monotonic() - startup.began, 3))
+        track(
+            TELEMETRY_STARTED,
+            records_kept=startup.buffer.kept,
+            records_dropped=startup.buffer.dropped,
+            seconds_to_ready=round(time.monotonic() - startup.began, 3),
+        )
     except Exception as error:
         lost = startup.buffer.discard() + startup.buffer.dropped
         _remove_handler(startup.buffer)
         # The worker's own handlers (root logger) still see this, and saw every kept record.
-        track(TELEMETRY_UNAVAILABLE, logging.WARNING, reason=f"{type(error).__name__}: {error}",
-              records_not_exported=lost)
+        track(
+            TELEMETRY_UNAVAILABLE, logging.WARNING, reason=f"{type(error).__name__}: {error}", records_not_exported=lost
+        )
     finally:
         startup.done.set()
 

@@ -48,8 +48,10 @@ class StaticAsset:
 @lru_cache(maxsize=1)
 def load_assets() -> dict[str, StaticAsset]:
     """The allow-listed assets, read once per worker."""
-    return {name: StaticAsset(name, content_type, (STATIC_DIR / name).read_bytes())
-            for name, content_type in ASSET_TYPES.items()}
+    return {
+        name: StaticAsset(name, content_type, (STATIC_DIR / name).read_bytes())
+        for name, content_type in ASSET_TYPES.items()
+    }
 
 
 def find_asset(name: str) -> StaticAsset | None:

@@ -37,8 +37,13 @@ def _static_response(req: func.HttpRequest, asset: StaticAsset, cache_control: s
     if asset.etag in (req.headers.get("if-none-match") or ""):
         return func.HttpResponse(status_code=304, headers=headers)
     # The explicit header wins over mimetype in the worker; mimetype keeps the response object honest.
-    return func.HttpResponse(body=asset.body, status_code=200, mimetype=asset.content_type.split(";")[0],
-                             charset="utf-8", headers={**headers, "Content-Type": asset.content_type})
+    return func.HttpResponse(
+        body=asset.body,
+        status_code=200,
+        mimetype=asset.content_type.split(";")[0],
+        charset="utf-8",
+        headers={**headers, "Content-Type": asset.content_type},
+    )
 
 
 @bp.route(route="ui", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -73,12 +73,20 @@ def test_rejected_prediction_is_stored_and_reaches_telemetry(live_host, azurite,
     assert entity["is_correct"] is False
     assert entity["text"] == NEGATIVE_TWEET and entity["sentiment"] == prediction["sentiment"]
     sent = recorder.api_calls("feedback")[0].post_data_json
-    assert sent == {"prediction_id": prediction["prediction_id"], "text": NEGATIVE_TWEET,
-                    "sentiment": prediction["sentiment"], "probability": prediction["probability"],
-                    "model_version": prediction["model_version"], "is_correct": False}
+    assert sent == {
+        "prediction_id": prediction["prediction_id"],
+        "text": NEGATIVE_TWEET,
+        "sentiment": prediction["sentiment"],
+        "probability": prediction["probability"],
+        "model_version": prediction["model_version"],
+        "is_correct": False,
+    }
     [trace] = ingestion.wait_for_traces(
-        lambda t: t.get("message") == PREDICTION_REJECTED
-        and t.get("properties", {}).get("prediction_id") == prediction["prediction_id"])
+        lambda t: (
+            t.get("message") == PREDICTION_REJECTED
+            and t.get("properties", {}).get("prediction_id") == prediction["prediction_id"]
+        )
+    )
     assert trace["severityLevel"] in (2, "Warning")  # Application Insights: 2 is Warning
 
     page.get_by_role("button", name="New prediction").click()
@@ -139,7 +147,8 @@ def test_a_413_from_the_service_is_shown_in_plain_words(live_host, desktop):
         page.get_by_role("button", name="Predict").click()
     assert answer.value.status == 413
     expect(page.locator("#form-message")).to_have_text(
-        f"This text is too long for the model. Shorten it to {real_limit:,} characters or fewer.")
+        f"This text is too long for the model. Shorten it to {real_limit:,} characters or fewer."
+    )
     expect(page.locator("#char-count")).to_contain_text(f" / {real_limit:,} characters")  # corrected
     expect(page.get_by_label("Tweet text")).to_have_attribute("aria-invalid", "true")
 

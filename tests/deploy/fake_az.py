@@ -16,13 +16,18 @@ from pathlib import Path
 
 CANARY_KEY = "CANARYACCOUNTKEY0000000000000000000000000000000000000000000000000000000000000000000000=="
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
-IDENTITY = {"id": f"{SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app",
-            "clientId": "6b2c1f4e-93a8-4d0b-8f3e-2d5a9c7e1b40", "principalId": "0f6e2b1a-5c4d-4e3f-8a9b-7c6d5e4f3a2b"}
+IDENTITY = {
+    "id": f"{SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app",
+    "clientId": "6b2c1f4e-93a8-4d0b-8f3e-2d5a9c7e1b40",
+    "principalId": "0f6e2b1a-5c4d-4e3f-8a9b-7c6d5e4f3a2b",
+}
 FUNCTIONAPP_ID = f"{SUB}/providers/Microsoft.Web/sites/app"
 STORAGE_ID = f"{SUB}/providers/Microsoft.Storage/storageAccounts/sttweets"
 APPINSIGHTS_ID = f"{SUB}/providers/microsoft.insights/components/appi"
-APPINSIGHTS_CONNECTION = ("InstrumentationKey=00000000-0000-0000-0000-000000000000;"
-                          "IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/")
+APPINSIGHTS_CONNECTION = (
+    "InstrumentationKey=00000000-0000-0000-0000-000000000000;"
+    "IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/"
+)
 
 
 def option(args: list[str], name: str) -> str:
@@ -33,7 +38,7 @@ def values_after(args: list[str], name: str) -> list[str]:
     """Every value of a nargs='+' option: up to the next --option."""
     if name not in args:
         return []
-    rest = args[args.index(name) + 1:]
+    rest = args[args.index(name) + 1 :]
     end = next((i for i, arg in enumerate(rest) if arg.startswith("--")), len(rest))
     return rest[:end]
 
@@ -48,9 +53,14 @@ def main(args: list[str]) -> int:
     query = option(args, "--query")
     answer, code = "", 0
 
-    kinds = {"identity": "identity", "storage account": "storage", "monitor log-analytics": "workspace",
-             "monitor app-insights": "appinsights", "functionapp show": "functionapp",
-             "functionapp create": "functionapp"}
+    kinds = {
+        "identity": "identity",
+        "storage account": "storage",
+        "monitor log-analytics": "workspace",
+        "monitor app-insights": "appinsights",
+        "functionapp show": "functionapp",
+        "functionapp create": "functionapp",
+    }
     kind = next((value for prefix, value in kinds.items() if command.startswith(prefix)), None)
 
     if command.startswith("storage account keys") or "show-connection-string" in args:

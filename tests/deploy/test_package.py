@@ -26,8 +26,19 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 # What only training needs (requirements-train.txt): distribution names and import names.
-TRAINING_DISTRIBUTIONS = {"tensorflow", "tensorflow-cpu", "tensorflow-intel", "keras", "tf-keras", "tf2onnx",
-                          "mlflow", "mlflow-skinny", "torch", "gensim", "scikit-learn"}
+TRAINING_DISTRIBUTIONS = {
+    "tensorflow",
+    "tensorflow-cpu",
+    "tensorflow-intel",
+    "keras",
+    "tf-keras",
+    "tf2onnx",
+    "mlflow",
+    "mlflow-skinny",
+    "torch",
+    "gensim",
+    "scikit-learn",
+}
 TRAINING_MODULES = ("tensorflow", "keras", "tf_keras", "tf2onnx", "mlflow", "torch", "gensim", "sklearn")
 
 # The Python 3.11 Functions host runs Debian 11: native code linked against a newer glibc fails
@@ -53,7 +64,10 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("package")
     build = subprocess.run(
         ["bash", str(ROOT / "scripts" / "build_package.sh"), str(path)],
-        env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert build.returncode == 0, f"build_package.sh failed:\n{build.stdout}\n{build.stderr}"
     return path
@@ -94,10 +108,14 @@ def test_package_carries_the_entry_point_host_settings_and_blueprints(package: P
         assert (package / name).is_file(), f"{name} is not at the root of the package"
     # Every first-party module that function_app.py imports (blueprints, settings) is deployed.
     tree = ast.parse((ROOT / "function_app.py").read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+    }
     first_party = sorted(name for name in imported if (ROOT / name).is_dir() or (ROOT / f"{name}.py").is_file())
     assert first_party, "function_app.py imports no blueprint"
     missing = [name for name in first_party if not ((package / name).is_dir() or (package / f"{name}.py").is_file())]
@@ -140,17 +158,36 @@ print(json.dumps({"functions": sorted(functions), "health": health, "prediction"
 def test_the_app_serves_a_prediction_from_the_package_alone(package: Path) -> None:
     # Catches a runtime import missing from requirements.txt (the test venvs have everything),
     # a native library that does not load, or a model file left out.
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("MODEL_", "FEEDBACK_", "APPLICATIONINSIGHTS_", "AzureWebJobs", "PYTHON"))}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("MODEL_", "FEEDBACK_", "APPLICATIONINSIGHTS_", "AzureWebJobs", "PYTHON"))
+    }
     env.update(APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL="true", OTEL_EXPERIMENTAL_RESOURCE_DETECTORS="otel")
-    run = subprocess.run([sys.executable, "-S", "-c", SERVE_FROM_PACKAGE], cwd=package, env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-S", "-c", SERVE_FROM_PACKAGE],
+        cwd=package,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    assert set(result["functions"]) == {"predict", "health", "feedback", "openapi", "ui_page", "ui_asset",
-                                        "zz_unmatched_route"}  # six API functions and the catch-all
-    assert result["wrong_method"] == [405, "POST", {"error": {"code": "method_not_allowed",
-                                                              "message": "This path accepts POST."}}]
+    assert set(result["functions"]) == {
+        "predict",
+        "health",
+        "feedback",
+        "openapi",
+        "ui_page",
+        "ui_asset",
+        "zz_unmatched_route",
+    }  # six API functions and the catch-all
+    assert result["wrong_method"] == [
+        405,
+        "POST",
+        {"error": {"code": "method_not_allowed", "message": "This path accepts POST."}},
+    ]
     assert result["health"][0] == 200, result["health"]
     status, body = result["prediction"]
     assert status == 200, body
@@ -158,17 +195,49 @@ def test_the_app_serves_a_prediction_from_the_package_alone(package: Path) -> No
     assert result["training"] == []
 
 
-@pytest.mark.parametrize("path", [
-    "model_build", "requirements-train.txt", "requirements-dev.txt", "mlflow.db", "mlruns", "artifacts", "data",
-    "tests", "docs", "scripts", "monitoring", "devhost", "bench", ".github", ".ci", "node_modules", ".venv", ".venv-train",
-    "README.md", "local.settings.json", "package.json", "Makefile",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "model_build",
+        "requirements-train.txt",
+        "requirements-dev.txt",
+        "mlflow.db",
+        "mlruns",
+        "artifacts",
+        "data",
+        "tests",
+        "docs",
+        "scripts",
+        "monitoring",
+        "devhost",
+        "bench",
+        ".github",
+        ".ci",
+        "node_modules",
+        ".venv",
+        ".venv-train",
+        "README.md",
+        "local.settings.json",
+        "package.json",
+        "Makefile",
+    ],
+)
 def test_training_code_tests_and_tooling_stay_out_of_the_package(package: Path, path: str) -> None:
     assert not (package / path).exists()
 
 
-@pytest.mark.parametrize("path", ["model_build/train.py", "requirements-train.txt", "mlflow.db", "tests/test_x.py",
-                                  "pyproject.toml", ".pre-commit-config.yaml", ".mypy_cache/x.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "model_build/train.py",
+        "requirements-train.txt",
+        "mlflow.db",
+        "tests/test_x.py",
+        "pyproject.toml",
+        ".pre-commit-config.yaml",
+        ".mypy_cache/x.json",
+    ],
+)
 def test_funcignore_alone_excludes_training_code_and_tests(path: str, tmp_path: Path) -> None:
     # `func azure functionapp publish` reads .funcignore directly, so the rule must be there, not
     # only in the build script or .gitignore. An empty repository applies .funcignore alone, with

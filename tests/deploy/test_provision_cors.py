@@ -33,7 +33,8 @@ def test_cors_is_one_patch_of_config_web_with_only_the_wanted_origins(runner: Pr
     assert option(call, "--method") == "patch"
     assert option(call, "--url") == f"{FUNCTIONAPP_ID}/config/web?api-version=2024-04-01"
     assert json.loads(option(call, "--body")) == {
-        "properties": {"cors": {"allowedOrigins": ["https://app.example.com", "https://admin.example.com:8443"]}}}
+        "properties": {"cors": {"allowedOrigins": ["https://app.example.com", "https://admin.example.com:8443"]}}
+    }
     assert runner.find("functionapp", "cors") == []
 
 

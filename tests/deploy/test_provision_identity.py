@@ -22,10 +22,20 @@ from tests.deploy.fake_az import APPINSIGHTS_ID, CANARY_KEY, IDENTITY, STORAGE_I
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "deploy" / "provision.sh"
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
-ENV = {"RESOURCE_GROUP": "rg", "LOCATION": "westeurope", "FUNCTIONAPP_NAME": "app", "STORAGE_ACCOUNT": "sttweets",
-       "APP_INSIGHTS_NAME": "appi", "LOG_ANALYTICS_NAME": "log"}
-ROLES = {("Storage Blob Data Owner", STORAGE_ID), ("Storage Blob Data Contributor", STORAGE_ID),
-         ("Storage Table Data Contributor", STORAGE_ID), ("Monitoring Metrics Publisher", APPINSIGHTS_ID)}
+ENV = {
+    "RESOURCE_GROUP": "rg",
+    "LOCATION": "westeurope",
+    "FUNCTIONAPP_NAME": "app",
+    "STORAGE_ACCOUNT": "sttweets",
+    "APP_INSIGHTS_NAME": "appi",
+    "LOG_ANALYTICS_NAME": "log",
+}
+ROLES = {
+    ("Storage Blob Data Owner", STORAGE_ID),
+    ("Storage Blob Data Contributor", STORAGE_ID),
+    ("Storage Table Data Contributor", STORAGE_ID),
+    ("Monitoring Metrics Publisher", APPINSIGHTS_ID),
+}
 
 
 class Provision:
@@ -36,7 +46,7 @@ class Provision:
         bin_dir = folder / "bin"
         bin_dir.mkdir()
         fake = bin_dir / "az"
-        fake.write_text(f"#!/bin/sh\nexec {sys.executable} {ROOT / 'tests' / 'deploy' / 'fake_az.py'} \"$@\"\n")
+        fake.write_text(f'#!/bin/sh\nexec {sys.executable} {ROOT / "tests" / "deploy" / "fake_az.py"} "$@"\n')
         fake.chmod(0o755)
         self.path = f"{bin_dir}:{os.environ['PATH']}"
         self.state = folder / "state.json"
@@ -46,8 +56,15 @@ class Provision:
     def run(self, expect_success: bool = True, **extra_env: str) -> int:
         log = self.folder / "calls.jsonl"
         log.unlink(missing_ok=True)
-        env = {"PATH": self.path, "HOME": str(self.folder), "FAKE_AZ_STATE": str(self.state),
-               "FAKE_AZ_LOG": str(log), "PYTHONPATH": str(ROOT), **ENV, **extra_env}
+        env = {
+            "PATH": self.path,
+            "HOME": str(self.folder),
+            "FAKE_AZ_STATE": str(self.state),
+            "FAKE_AZ_LOG": str(log),
+            "PYTHONPATH": str(ROOT),
+            **ENV,
+            **extra_env,
+        }
         result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=300)
         if expect_success:
             assert result.returncode == 0, f"provision.sh failed:\n{result.stdout}\n{result.stderr}"
@@ -56,7 +73,7 @@ class Provision:
         return result.returncode
 
     def find(self, *words: str) -> list[list[str]]:
-        return [call for call in self.calls if call[:len(words)] == list(words)]
+        return [call for call in self.calls if call[: len(words)] == list(words)]
 
     def settings(self) -> dict[str, str]:
         return json.loads(self.state.read_text())["settings"]
@@ -134,8 +151,14 @@ def test_no_account_key_is_read_used_or_printed(provision: Provision) -> None:
 def test_the_script_text_reads_no_key() -> None:
     text = SCRIPT.read_text()
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    for forbidden in ("keys list", "show-connection-string", "--connection-string", "--account-key",
-                      "StorageAccountConnectionString", "AzureWebJobsStorage="):
+    for forbidden in (
+        "keys list",
+        "show-connection-string",
+        "--connection-string",
+        "--account-key",
+        "StorageAccountConnectionString",
+        "AzureWebJobsStorage=",
+    ):
         assert forbidden not in code, forbidden
 
 

@@ -54,9 +54,9 @@ def predict_status(payload: Any, limits: Settings) -> int:
 
 def feedback_status(payload: Any, limits: Settings) -> int:
     """201 or 200 are both fine for valid feedback (a repeated id gets 200); returned as 201."""
-    if not isinstance(payload, dict) or any(f not in payload for f in
-                                            ("prediction_id", "text", "sentiment", "probability",
-                                             "model_version", "is_correct")):
+    if not isinstance(payload, dict) or any(
+        f not in payload for f in ("prediction_id", "text", "sentiment", "probability", "model_version", "is_correct")
+    ):
         return 400
     if not isinstance(payload["prediction_id"], str) or not UUID.fullmatch(payload["prediction_id"]):
         return 400
@@ -65,11 +65,17 @@ def feedback_status(payload: Any, limits: Settings) -> int:
         return text_status
     version = payload["model_version"]
     probability = payload["probability"]
-    if (payload["sentiment"] not in ("negative", "positive") or not isinstance(payload["sentiment"], str)
-            or not _is_number(probability) or not 0 <= probability <= 1
-            or not isinstance(version, str) or not version.strip() or len(version) > limits.max_model_version_chars
-            or any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in version)
-            or not isinstance(payload["is_correct"], bool)):
+    if (
+        payload["sentiment"] not in ("negative", "positive")
+        or not isinstance(payload["sentiment"], str)
+        or not _is_number(probability)
+        or not 0 <= probability <= 1
+        or not isinstance(version, str)
+        or not version.strip()
+        or len(version) > limits.max_model_version_chars
+        or any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in version)
+        or not isinstance(payload["is_correct"], bool)
+    ):
         return 400
     return 201
 
@@ -93,8 +99,9 @@ class Contract:
     def from_settings(cls, settings: Settings) -> Contract:
         return cls(build_openapi(settings))
 
-    def check_answer(self, route: str, status: int, content_type: str, body: bytes,
-                     headers: dict[str, str] | None = None) -> dict:
+    def check_answer(
+        self, route: str, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> dict:
         """Assert a JSON answer of the documented shape for this status; return it parsed."""
         assert status < 500 or status == 503, f"{route} answered {status}: {body[:500]!r}"
         assert content_type.startswith("application/json"), f"{route} {status} as {content_type}: {body[:200]!r}"

@@ -11,12 +11,39 @@ from hypothesis import strategies as st
 ANY_CHARACTER = st.characters(exclude_categories=())
 
 TRICKY_TEXTS = (
-    "", " ", "\t\n\r", "\u00a0", "\u200b", "\u200b\u200c\u200d\ufeff", "\x00", "a\x00b", "\x1b[31mred",
-    "\u202eevil\u202c", "\u202d\u05e9\u05dc\u05d5\u05dd\u202c", "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0637\u064a\u0631\u0627\u0646",
-    "\U0001f600" * 10, "\U0001f469\u200d\U0001f469\u200d\U0001f467", "\ud800", "ok\udfffok", "\U0010ffff",
-    "@a " * 300, "#" * 1000, "a" * 999, "a" * 1000, "a" * 1001, "é" * 1000, "\U0001f600" * 1001,
-    ":) " * 333, "http://" + "x" * 990, "&amp;" * 200, "NaN", "null", "{}", "<script>alert(1)</script>",
-    "Z\u0351\u0360\u0359" * 100, "\u0000\u0001\u0002\u0003\u001f\u007f",
+    "",
+    " ",
+    "\t\n\r",
+    "\u00a0",
+    "\u200b",
+    "\u200b\u200c\u200d\ufeff",
+    "\x00",
+    "a\x00b",
+    "\x1b[31mred",
+    "\u202eevil\u202c",
+    "\u202d\u05e9\u05dc\u05d5\u05dd\u202c",
+    "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0637\u064a\u0631\u0627\u0646",
+    "\U0001f600" * 10,
+    "\U0001f469\u200d\U0001f469\u200d\U0001f467",
+    "\ud800",
+    "ok\udfffok",
+    "\U0010ffff",
+    "@a " * 300,
+    "#" * 1000,
+    "a" * 999,
+    "a" * 1000,
+    "a" * 1001,
+    "é" * 1000,
+    "\U0001f600" * 1001,
+    ":) " * 333,
+    "http://" + "x" * 990,
+    "&amp;" * 200,
+    "NaN",
+    "null",
+    "{}",
+    "<script>alert(1)</script>",
+    "Z\u0351\u0360\u0359" * 100,
+    "\u0000\u0001\u0002\u0003\u001f\u007f",
 )
 
 texts = st.one_of(
@@ -26,15 +53,16 @@ texts = st.one_of(
     st.text(st.sampled_from("@abc _#:)\u200b\u202e\U0001f600"), max_size=1100),
 )
 huge_numbers = st.one_of(
-    st.integers(min_value=-(10 ** 30), max_value=10 ** 30),
-    st.sampled_from([10 ** 400, -(10 ** 400), 2 ** 63, -(2 ** 63) - 1, 1e308, -1e308, 5e-324, -0.0]),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.sampled_from([10**400, -(10**400), 2**63, -(2**63) - 1, 1e308, -1e308, 5e-324, -0.0]),
     st.floats(allow_nan=False, allow_infinity=False),
 )
 json_scalars = st.one_of(st.none(), st.booleans(), huge_numbers, texts)
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.one_of(st.lists(children, max_size=6),
-                               st.dictionaries(st.text(ANY_CHARACTER, max_size=8), children, max_size=6)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=6), st.dictionaries(st.text(ANY_CHARACTER, max_size=8), children, max_size=6)
+    ),
     max_leaves=20,
 )
 text_like = st.one_of(texts, texts, json_values)  # mostly strings, sometimes anything
@@ -59,13 +87,26 @@ _valid_feedback_fields = {
     "is_correct": st.booleans(),
 }
 _hostile_feedback_fields = {
-    "prediction_id": st.one_of(json_values, st.sampled_from([
-        "{" + str(uuid.uuid4()) + "}", "urn:uuid:" + str(uuid.uuid4()), uuid.uuid4().hex,
-        str(uuid.uuid4()) + "\n", " " + str(uuid.uuid4()), "00000000-0000-0000-0000-00000000000\u0661"])),
+    "prediction_id": st.one_of(
+        json_values,
+        st.sampled_from(
+            [
+                "{" + str(uuid.uuid4()) + "}",
+                "urn:uuid:" + str(uuid.uuid4()),
+                uuid.uuid4().hex,
+                str(uuid.uuid4()) + "\n",
+                " " + str(uuid.uuid4()),
+                "00000000-0000-0000-0000-00000000000\u0661",
+            ]
+        ),
+    ),
     "text": json_values,
     "sentiment": st.one_of(json_values, st.sampled_from(["Negative", "neutral", "positive ", ["positive"]])),
-    "probability": st.one_of(st.sampled_from([10 ** 400, -(10 ** 400), 2 ** 63, 1e308, True, False, "0.5", -0.0001,
-                                              1.0001]), huge_numbers, json_values),
+    "probability": st.one_of(
+        st.sampled_from([10**400, -(10**400), 2**63, 1e308, True, False, "0.5", -0.0001, 1.0001]),
+        huge_numbers,
+        json_values,
+    ),
     "model_version": json_values,
     "is_correct": st.one_of(json_values, st.sampled_from([0, 1, "true", "false", None])),
 }
@@ -108,8 +149,23 @@ def encoded(draw, payloads):
 raw_bodies = st.one_of(
     st.binary(max_size=300),
     st.text(ANY_CHARACTER, max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
-    st.sampled_from([b"", b"{", b'{"text": NaN}', b'{"text": Infinity}', b'{"text": "a"}}', b'{"text": "\\ud800"}',
-                     b'{"text": "a", "text": 1}', b"\xef\xbb\xbf{\"text\": \"bom\"}", b"[" * 5000 + b"]" * 5000,
-                     b'{"a":' * 100_000 + b"1" + b"}" * 100_000, b"\xc3\x28", b"\xed\xa0\x80", b"\x00" * 64,
-                     b'{"text": "' + b"\xff" * 10 + b'"}', b'{"texts": ' + b"[" * 3000 + b"]" * 3000 + b"}"]),
+    st.sampled_from(
+        [
+            b"",
+            b"{",
+            b'{"text": NaN}',
+            b'{"text": Infinity}',
+            b'{"text": "a"}}',
+            b'{"text": "\\ud800"}',
+            b'{"text": "a", "text": 1}',
+            b'\xef\xbb\xbf{"text": "bom"}',
+            b"[" * 5000 + b"]" * 5000,
+            b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+            b"\xc3\x28",
+            b"\xed\xa0\x80",
+            b"\x00" * 64,
+            b'{"text": "' + b"\xff" * 10 + b'"}',
+            b'{"texts": ' + b"[" * 3000 + b"]" * 3000 + b"}",
+        ]
+    ),
 )

@@ -35,7 +35,8 @@ ATTACKS = {
     "negative-chunk-size": CHUNKED_POST + b"-5\r\nab\r\n0\r\n\r\n",
     "chunk-without-crlf": CHUNKED_POST + b"2\r\n{}XX0\r\n\r\n",
     "transfer-encoding-xchunked": POST + b"Transfer-Encoding: xchunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
-    "transfer-encoding-chunked-twice": POST + b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    "transfer-encoding-chunked-twice": POST
+    + b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     "transfer-encoding-gzip-chunked": POST + b"Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
     "content-length-plus-sign": POST + b"Content-Length: +2\r\n\r\n{}",
     "nul-in-header": b"GET /api/health HTTP/1.1\r\nHost: x\r\nX: a\x00b\r\n\r\n",
@@ -76,16 +77,29 @@ def test_pipelined_requests_are_each_answered(live_host):
     assert answered.closed_by_host
 
 
-@pytest.mark.parametrize("request_bytes, status", [
-    (b"GET /api/nothing/<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
-    (b"GET /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
-    (b"HEAD /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
-    (b"HEAD /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),  # no implicit HEAD
-    (b"GET /api/health HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
-    (b"GET /api/" + b"a" * 40_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 431),  # over 32 KB, in one read
-    (b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X%d: y\r\n" % i for i in range(150)) + b"\r\n", 431),
-    (POST + b"Content-Length: " + str(10**12).encode() + b"\r\n\r\n{", 413),
-], ids=["not-found", "wrong-method", "head-on-post-route", "head-on-get-route", "header-too-long", "request-line-too-long", "too-many-headers", "body-too-large"])
+@pytest.mark.parametrize(
+    "request_bytes, status",
+    [
+        (b"GET /api/nothing/<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
+        (b"GET /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
+        (b"HEAD /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
+        (b"HEAD /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),  # no implicit HEAD
+        (b"GET /api/health HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+        (b"GET /api/" + b"a" * 40_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 431),  # over 32 KB, in one read
+        (b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X%d: y\r\n" % i for i in range(150)) + b"\r\n", 431),
+        (POST + b"Content-Length: " + str(10**12).encode() + b"\r\n\r\n{", 413),
+    ],
+    ids=[
+        "not-found",
+        "wrong-method",
+        "head-on-post-route",
+        "head-on-get-route",
+        "header-too-long",
+        "request-line-too-long",
+        "too-many-headers",
+        "body-too-large",
+    ],
+)
 def test_every_host_error_carries_security_headers_and_a_json_body(live_host, request_bytes, status):
     answered = exchange(live_host.port, request_bytes)
     assert len(answered.responses) == 1
@@ -104,8 +118,10 @@ def test_a_chunked_post_is_a_4xx_that_asks_for_content_length(live_host, route):
     GrpcMessageConversionExtensions.ToRpcHttp): a chunked JSON body reaches the function empty, and
     the answer says what to do instead."""
     body = b'{"text": "late again"}'
-    chunked = CHUNKED_POST.replace(b"/api/predict", b"/api/" + route.encode()) \
-        + b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    chunked = CHUNKED_POST.replace(b"/api/predict", b"/api/" + route.encode()) + b"%x\r\n%s\r\n0\r\n\r\n" % (
+        len(body),
+        body,
+    )
     answered = exchange(live_host.port, chunked + SMUGGLED.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
     assert [r.status for r in answered.responses] == [411, 200]  # well framed: the next request is served
     error = answered.responses[0].json()["error"]
@@ -115,8 +131,12 @@ def test_a_chunked_post_is_a_4xx_that_asks_for_content_length(live_host, route):
 def test_function_keys_never_reach_the_host_log(live_host):
     secret_query, secret_header = "QueryKeySecret0123456789", "HeaderKeySecret0123456789"
     requests.get(live_host.url(f"/api/health?code={secret_query}"), timeout=10)
-    requests.post(live_host.url(f"/api/predict?x=1&code={secret_query}"), json={"text": "late"},
-                  headers={"x-functions-key": secret_header}, timeout=10)
+    requests.post(
+        live_host.url(f"/api/predict?x=1&code={secret_query}"),
+        json={"text": "late"},
+        headers={"x-functions-key": secret_header},
+        timeout=10,
+    )
     requests.get(live_host.url(f"/api/no-such-route?code={secret_query}"), timeout=10)
     exchange(live_host.port, f"GARBAGE /api/health?code={secret_query}\r\n\r\n".encode())
     requests.get(live_host.url("/api/health?code=LastRequestMarker"), timeout=10)
@@ -131,6 +151,7 @@ def test_function_keys_never_reach_the_host_log(live_host):
 
 
 # --- slow clients --------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def small_host(tmp_path_factory):

@@ -16,19 +16,27 @@ from tests.hostile import strategies
 from tests.hostile.app_functions import call
 from tests.hostile.contract import Contract, expected_statuses
 
-HUGE_PROBABILITY = {"prediction_id": "6b0f4c1e-7f43-4d5e-9a59-0c1d2e3f4a5b", "text": "late again",
-                    "sentiment": "negative", "probability": 10 ** 400, "model_version": "fasttext_lstm@1",
-                    "is_correct": False}
+HUGE_PROBABILITY = {
+    "prediction_id": "6b0f4c1e-7f43-4d5e-9a59-0c1d2e3f4a5b",
+    "text": "late again",
+    "sentiment": "negative",
+    "probability": 10**400,
+    "model_version": "fasttext_lstm@1",
+    "is_correct": False,
+}
 FIRST_STORED: dict[str, dict] = {}
-FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                      HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 
 
 def check(handlers, route: str, payload, body: bytes) -> dict:
     limits = get_settings()
     response = call(handlers[route.strip("/")], route, body)
     answer = Contract.from_settings(limits).check_answer(
-        route, response.status_code, response.mimetype or "", response.get_body(), dict(response.headers))
+        route, response.status_code, response.mimetype or "", response.get_body(), dict(response.headers)
+    )
     allowed = expected_statuses(route, payload, body, limits)
     assert response.status_code in allowed, (response.status_code, allowed, answer, body[:300])
     return answer
@@ -76,4 +84,5 @@ def test_feedback_answers_any_bytes_with_a_json_error(handlers, body):
     response = call(handlers["feedback"], "/feedback", body)
     assert 400 <= response.status_code < 500
     Contract.from_settings(get_settings()).check_answer(
-        "/feedback", response.status_code, response.mimetype or "", response.get_body(), dict(response.headers))
+        "/feedback", response.status_code, response.mimetype or "", response.get_body(), dict(response.headers)
+    )

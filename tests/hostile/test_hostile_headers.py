@@ -20,22 +20,76 @@ from catch_all.blueprint import FUNCTION_NAME as CATCH_ALL
 from tests.hostile.app_functions import served_functions
 from tests.hostile.strategies import ANY_CHARACTER
 
-FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                      HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 # Host values that break urllib's urlsplit ("[": Invalid IPv6 URL; "℀" is "a/c" under NFKC) or the path.
-HOSTILE_HOSTS = ["[", "]", "[::1", "a]b[", "ex\u2100ample", "\uff03", "x/y", "x?y", "x#y", "a@b:c@d", "",
-                 "h:99999999999", "h:-1", "%zz", "\x00", " ", "<script>alert(1)</script>", "\ud800"]
+HOSTILE_HOSTS = [
+    "[",
+    "]",
+    "[::1",
+    "a]b[",
+    "ex\u2100ample",
+    "\uff03",
+    "x/y",
+    "x?y",
+    "x#y",
+    "a@b:c@d",
+    "",
+    "h:99999999999",
+    "h:-1",
+    "%zz",
+    "\x00",
+    " ",
+    "<script>alert(1)</script>",
+    "\ud800",
+]
 # Values for the headers the code reads, and for some it does not.
-HOSTILE_VALUES = ["9" * 5000, "0" * 5000 + "1", "-1", "1e9", "\u00b2", " 12", "12 ", "1, 1", "", "*",
-                  'W/"x"', '"' * 300, "\r\n", "\x00", "\ud800", "[", "<script>alert(1)</script>", "a" * 10_000]
-HEADER_NAMES = ["host", "content-length", "content-type", "accept", "if-none-match", "if-match",
-                "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-original-url", "forwarded",
-                "transfer-encoding", "x-functions-key", "origin", "cookie", "authorization"]
+HOSTILE_VALUES = [
+    "9" * 5000,
+    "0" * 5000 + "1",
+    "-1",
+    "1e9",
+    "\u00b2",
+    " 12",
+    "12 ",
+    "1, 1",
+    "",
+    "*",
+    'W/"x"',
+    '"' * 300,
+    "\r\n",
+    "\x00",
+    "\ud800",
+    "[",
+    "<script>alert(1)</script>",
+    "a" * 10_000,
+]
+HEADER_NAMES = [
+    "host",
+    "content-length",
+    "content-type",
+    "accept",
+    "if-none-match",
+    "if-match",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-original-url",
+    "forwarded",
+    "transfer-encoding",
+    "x-functions-key",
+    "origin",
+    "cookie",
+    "authorization",
+]
 
 hosts = st.one_of(st.sampled_from(HOSTILE_HOSTS), st.text(ANY_CHARACTER, max_size=12))
 header_values = st.one_of(st.sampled_from(HOSTILE_VALUES), st.text(ANY_CHARACTER, max_size=40))
-header_maps = st.dictionaries(st.one_of(st.sampled_from(HEADER_NAMES), st.text(ANY_CHARACTER, min_size=1, max_size=8)),
-                              header_values, max_size=6)
+header_maps = st.dictionaries(
+    st.one_of(st.sampled_from(HEADER_NAMES), st.text(ANY_CHARACTER, min_size=1, max_size=8)), header_values, max_size=6
+)
 
 PREDICT_BODY = b'{"text": "the flight was late again"}'
 ROUTES = {  # function -> (method, path, route params, body)
@@ -47,8 +101,15 @@ ROUTES = {  # function -> (method, path, route params, body)
     "feedback": ("POST", "/api/feedback", {}, b'{"is_correct": true}'),
     CATCH_ALL: ("GET", "/api/no-such-path", {"path": "no-such-path"}, b""),
 }
-ANSWERS_WITHOUT_HEADERS = {"ui_page": {200}, "ui_asset": {200}, "openapi": {200}, "health": {200},
-                           "predict": {200}, "feedback": {400}, CATCH_ALL: {404}}
+ANSWERS_WITHOUT_HEADERS = {
+    "ui_page": {200},
+    "ui_asset": {200},
+    "openapi": {200},
+    "health": {200},
+    "predict": {200},
+    "feedback": {400},
+    CATCH_ALL: {404},
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +120,9 @@ def functions(handlers):
 
 def call(functions, name: str, host: str, headers: dict[str, str], query: str = "") -> func.HttpResponse:
     method, path, route_params, body = ROUTES[name]
-    request = func.HttpRequest(method, f"http://{host}{path}{query}", headers={**headers, "host": host},
-                               route_params=route_params, body=body)
+    request = func.HttpRequest(
+        method, f"http://{host}{path}{query}", headers={**headers, "host": host}, route_params=route_params, body=body
+    )
     return functions[name](request)
 
 
@@ -83,8 +145,12 @@ def assert_answer(name: str, response: func.HttpResponse, headers: dict[str, str
         answer = assert_safe_error(response)
         # Only a declared Content-Length over the limit may change the answer to a valid request.
         declared = headers.get("content-length", "")
-        assert status == 413 and answer["error"]["code"] == "body_too_large" and declared.isdigit() or (
-            status in ANSWERS_WITHOUT_HEADERS[name]), (status, answer, headers)
+        assert (
+            status == 413
+            and answer["error"]["code"] == "body_too_large"
+            and declared.isdigit()
+            or (status in ANSWERS_WITHOUT_HEADERS[name])
+        ), (status, answer, headers)
     else:
         assert status in ANSWERS_WITHOUT_HEADERS[name] | {304}, (status, response.get_body()[:300])
 
@@ -106,8 +172,11 @@ def test_page_is_served_whatever_the_host(functions, host):
     assert b'src="/' in response.get_body() and b"<script>alert" not in response.get_body()
 
 
-@pytest.mark.parametrize("value", ["9" * 5000, "9" * 4300, "1" + "0" * 4300, str(2 ** 64)],
-                         ids=["5000-nines", "4300-nines", "4301-digits", "2**64"])
+@pytest.mark.parametrize(
+    "value",
+    ["9" * 5000, "9" * 4300, "1" + "0" * 4300, str(2**64)],
+    ids=["5000-nines", "4300-nines", "4301-digits", "2**64"],
+)
 def test_huge_declared_length_is_413_not_500(functions, value):
     response = call(functions, "predict", "localhost", {"content-length": value})
     assert response.status_code == 413
@@ -121,8 +190,9 @@ def test_declared_length_with_thousands_of_leading_zeros_is_read_as_a_number(fun
 
 def test_missing_asset_error_does_not_echo_the_name(functions):
     name = "<script>alert(1)</script>&x"
-    request = func.HttpRequest("GET", f"http://[/api/ui/assets/{name}", route_params={"name": name},
-                               headers={"host": "["}, body=b"")
+    request = func.HttpRequest(
+        "GET", f"http://[/api/ui/assets/{name}", route_params={"name": name}, headers={"host": "["}, body=b""
+    )
     response = functions["ui_asset"](request)
     assert response.status_code == 404
     assert_safe_error(response)
@@ -136,7 +206,7 @@ def test_page_through_the_local_host_with_a_hostile_host_header(live_host, host)
     assert response.status_code < 500, response.text[:500]
     if response.status_code == 200:
         assert response.headers["Content-Type"].startswith("text/html")
-        assert '/api/ui/assets/' in response.text and "<script>alert" not in response.text
+        assert "/api/ui/assets/" in response.text and "<script>alert" not in response.text
     else:
         assert response.headers["Content-Type"].startswith("application/json")
         assert response.json()["error"]["code"] in ERROR_CODES

@@ -38,8 +38,9 @@ def post(live_host, route: str, body, headers=None, **kwargs) -> requests.Respon
 
 def assert_answer(route: str, response: requests.Response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status, response.text[:500]
-    answer = CONTRACT.check_answer(route, response.status_code, response.headers.get("Content-Type", ""),
-                                   response.content, dict(response.headers))
+    answer = CONTRACT.check_answer(
+        route, response.status_code, response.headers.get("Content-Type", ""), response.content, dict(response.headers)
+    )
     if code:
         assert answer["error"]["code"] == code
     return answer
@@ -55,8 +56,14 @@ def predicted(live_host, text: str) -> dict:
 
 
 def feedback_body(**overrides) -> dict:
-    body = {"prediction_id": str(uuid.uuid4()), "text": "late again", "sentiment": "negative",
-            "probability": 0.2, "model_version": "fasttext_lstm@1", "is_correct": True}
+    body = {
+        "prediction_id": str(uuid.uuid4()),
+        "text": "late again",
+        "sentiment": "negative",
+        "probability": 0.2,
+        "model_version": "fasttext_lstm@1",
+        "is_correct": True,
+    }
     return {**body, **overrides}
 
 
@@ -75,8 +82,14 @@ def raw_exchange(live_host, request: bytes, read_timeout: float = 30) -> bytes:
             chunks.append(chunk)
             if b"\r\n\r\n" in b"".join(chunks):
                 head, _, rest = b"".join(chunks).partition(b"\r\n\r\n")
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length:")), 0)
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
                 if len(rest) >= length:
                     break
         return b"".join(chunks)
@@ -91,6 +104,7 @@ def parse_raw(answer: bytes) -> tuple[int, dict[str, str], bytes]:
 
 # --- sizes ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_body_over_the_byte_limit_is_413(live_host, route):
     body = b'{"text": "' + b"a" * 300_000 + b'"}'
@@ -99,8 +113,11 @@ def test_body_over_the_byte_limit_is_413(live_host, route):
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_body_over_the_host_limit_is_413_without_reading_it(live_host, route):
-    answer = raw_exchange(live_host, f"POST /api{route} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                     f"Content-Length: {10 ** 12}\r\n\r\n{{".encode())
+    answer = raw_exchange(
+        live_host,
+        f"POST /api{route} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {10**12}\r\n\r\n{{".encode(),
+    )
     status, headers, body = parse_raw(answer)
     assert status == 413 and json.loads(body)["error"]["code"] == "body_too_large"
     assert_healthy(live_host)
@@ -122,32 +139,50 @@ def test_full_batch_of_longest_texts_is_answered(live_host):
 
 # --- content types and encodings -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "application/json; charset=utf-16"])
 def test_json_under_another_content_type_is_read_as_json(live_host, content_type):
-    assert_answer("/predict", post(live_host, "/predict", json.dumps({"text": "late"}),
-                                   headers={"Content-Type": content_type}), 200)
+    assert_answer(
+        "/predict",
+        post(live_host, "/predict", json.dumps({"text": "late"}), headers={"Content-Type": content_type}),
+        200,
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_multipart_form_is_400(live_host, route):
-    response = requests.post(live_host.url("/api" + route), files={"text": ("t.txt", b"hello")},
-                             data={"text": "hello"}, timeout=30)
+    response = requests.post(
+        live_host.url("/api" + route), files={"text": ("t.txt", b"hello")}, data={"text": "hello"}, timeout=30
+    )
     assert_answer(route, response, 400, "invalid_json")
 
 
 def test_json_without_any_content_type_header_is_answered(live_host):
     body = json.dumps({"text": "no content type"}).encode()
-    status, headers, answer = parse_raw(raw_exchange(
-        live_host, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
-        + str(len(body)).encode() + b"\r\n\r\n" + body))
+    status, headers, answer = parse_raw(
+        raw_exchange(
+            live_host,
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body,
+        )
+    )
     assert status == 200 and json.loads(answer)["sentiment"] in ("negative", "positive")
 
 
 @pytest.mark.parametrize("route", ROUTES)
-@pytest.mark.parametrize("body", [
-    b'{"text": "\xff\xfe"}', b'{"text": "\xc0\xaf"}', b'{"text": "\xed\xa0\x80"}', b"\xfe\xff\x00{",
-    b'{"text": "caf\xe9"}',  # latin-1, not UTF-8
-], ids=["ff-fe", "overlong", "cesu-surrogate", "utf16-bom", "latin1"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"text": "\xff\xfe"}',
+        b'{"text": "\xc0\xaf"}',
+        b'{"text": "\xed\xa0\x80"}',
+        b"\xfe\xff\x00{",
+        b'{"text": "caf\xe9"}',  # latin-1, not UTF-8
+    ],
+    ids=["ff-fe", "overlong", "cesu-surrogate", "utf16-bom", "latin1"],
+)
 def test_invalid_utf8_is_400(live_host, route, body):
     assert_answer(route, post(live_host, route, body), 400, "invalid_json")
 
@@ -178,9 +213,19 @@ def test_deep_nesting_in_an_ignored_field_does_not_break_feedback(live_host):
 
 # --- text content ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "hello\x00world", "\x00", "\x07\x08\x1b[2J\x7f", "line\r\nbreak\ttab", "\u0085\u2028\u2029", "\ufffe\uffff",
-], ids=["nul-inside", "nul-only", "escapes", "crlf-tab", "unicode-line-breaks", "non-characters"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello\x00world",
+        "\x00",
+        "\x07\x08\x1b[2J\x7f",
+        "line\r\nbreak\ttab",
+        "\u0085\u2028\u2029",
+        "\ufffe\uffff",
+    ],
+    ids=["nul-inside", "nul-only", "escapes", "crlf-tab", "unicode-line-breaks", "non-characters"],
+)
 def test_control_characters_are_scored_or_refused_cleanly(live_host, text):
     response = post(live_host, "/predict", {"text": text})
     assert response.status_code in (200, 400)
@@ -193,9 +238,16 @@ def test_right_to_left_text_is_scored(live_host, text):
     assert 0.0 <= answer["probability"] <= 1.0
 
 
-@pytest.mark.parametrize("text", ["\U0001f621\U0001f621\U0001f621", "\U0001f60d", "\u2708\ufe0f\U0001f44d",
-                                  "\U0001f469\u200d\U0001f469\u200d\U0001f467\U0001f3f3\ufe0f\u200d\U0001f308",
-                                  "\U0001f1fa\U0001f1f8" * 20])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\U0001f621\U0001f621\U0001f621",
+        "\U0001f60d",
+        "\u2708\ufe0f\U0001f44d",
+        "\U0001f469\u200d\U0001f469\u200d\U0001f467\U0001f3f3\ufe0f\u200d\U0001f308",
+        "\U0001f1fa\U0001f1f8" * 20,
+    ],
+)
 def test_emoji_only_text_is_scored(live_host, text):
     predicted(live_host, text)
 
@@ -226,8 +278,10 @@ def test_thousands_of_mentions_stay_within_limits_or_get_413(live_host):
 
 # --- framing: chunked, partial, slow ----------------------------------------------------------------
 
+
 def test_chunked_body_reaches_predict_empty_as_in_azure(live_host):
     """The Functions host forwards a body only when Content-Length > 0 (see devhost/dispatch.py)."""
+
     def chunks():
         yield b'{"text": "'
         yield b"very late, " * 10
@@ -241,23 +295,30 @@ def test_chunked_body_reaches_predict_empty_as_in_azure(live_host):
 def test_chunked_body_over_the_host_limit_is_413(live_host):
     chunk = b"a" * 8192
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(4 * 1024 * 1024 // len(chunk) + 1))
-    answered = exchange(live_host.port, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        + body + b"0\r\n\r\n")
+    answered = exchange(
+        live_host.port,
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body + b"0\r\n\r\n",
+    )
     assert [r.status for r in answered.responses] == [413]
     assert answered.responses[0].json()["error"]["code"] == "body_too_large"
     assert_healthy(live_host)
 
 
 def test_malformed_chunked_body_is_400(live_host):
-    status, _, body = parse_raw(raw_exchange(
-        live_host, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"))
+    status, _, body = parse_raw(
+        raw_exchange(
+            live_host,
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+        )
+    )
     assert status == 400 and json.loads(body)["error"]["code"]
     assert_healthy(live_host)
 
 
 def test_bad_content_length_is_400(live_host):
-    status, _, body = parse_raw(raw_exchange(
-        live_host, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n{}"))
+    status, _, body = parse_raw(
+        raw_exchange(live_host, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n{}")
+    )
     assert status == 400 and json.loads(body)["error"]["code"]
 
 
@@ -268,7 +329,7 @@ def test_slow_and_partial_bodies_do_not_wedge_the_host(live_host):
         for i in range(24):
             sock = socket.create_connection(("127.0.0.1", live_host.port), timeout=5)
             if i % 2:
-                sock.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"text\": \"a")
+                sock.sendall(b'POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"text": "a')
             else:
                 sock.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Le")
             stalled.append(sock)
@@ -278,8 +339,11 @@ def test_slow_and_partial_bodies_do_not_wedge_the_host(live_host):
         # A client that sends its body one byte at a time is still answered.
         body = json.dumps({"text": "slow but complete"}).encode()
         with socket.create_connection(("127.0.0.1", live_host.port), timeout=30) as sock:
-            sock.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
-                         + str(len(body)).encode() + b"\r\n\r\n")
+            sock.sendall(
+                b"POST /api/predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\n\r\n"
+            )
             for byte in body:
                 sock.sendall(bytes([byte]))
                 time.sleep(0.01)
@@ -296,16 +360,26 @@ def test_slow_and_partial_bodies_do_not_wedge_the_host(live_host):
 def test_client_that_disconnects_mid_body_does_not_hurt_the_host(live_host):
     for _ in range(20):
         with socket.create_connection(("127.0.0.1", live_host.port), timeout=5) as sock:
-            sock.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{\"te")
+            sock.sendall(b'POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{"te')
     assert_healthy(live_host)
 
 
 # --- floods ------------------------------------------------------------------------------------------
 
+
 def test_many_concurrent_bad_requests_get_json_errors_and_the_host_stays_up(live_host):
-    bad_bodies = [b"", b"{", b"\xff" * 100, b"[]" * 1000, b'{"text": 1}', b'{"texts": []}',
-                  json.dumps({"texts": ["a"] * (Settings.from_env().max_batch_size + 1)}).encode(), b'{"text": "' + b"a" * 2000 + b'"}',
-                  b"[" * 20_000, b"null"]
+    bad_bodies = [
+        b"",
+        b"{",
+        b"\xff" * 100,
+        b"[]" * 1000,
+        b'{"text": 1}',
+        b'{"texts": []}',
+        json.dumps({"texts": ["a"] * (Settings.from_env().max_batch_size + 1)}).encode(),
+        b'{"text": "' + b"a" * 2000 + b'"}',
+        b"[" * 20_000,
+        b"null",
+    ]
     jobs = [(route, body) for route in ROUTES for body in bad_bodies] * 10  # 200 requests
 
     def send(job):
@@ -318,8 +392,9 @@ def test_many_concurrent_bad_requests_get_json_errors_and_the_host_stays_up(live
         results = list(pool.map(send, jobs))
     for route, response in results:
         assert 400 <= response.status_code < 500, response.text[:200]
-        CONTRACT.check_answer(route, response.status_code, response.headers["Content-Type"], response.content,
-                              dict(response.headers))
+        CONTRACT.check_answer(
+            route, response.status_code, response.headers["Content-Type"], response.content, dict(response.headers)
+        )
     assert_healthy(live_host)
 
 
@@ -346,15 +421,32 @@ def test_good_requests_are_answered_while_bad_ones_flood(live_host):
 
 # --- protocol-level garbage (answered by the local host itself) --------------------------------------
 
-@pytest.mark.parametrize("request_bytes, status", [
-    (b"FOO /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405),  # was an HTML 501
-    (b"PROPFIND /api/nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 404),
-    (b"GET /api/health HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
-    (b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X%d: y\r\n" % i for i in range(150)) + b"\r\n", 431),
-    ("POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: \u00b2\r\n\r\n{}".encode("latin-1"), 400),  # was a crash
-    (b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nab\r\n0\r\n\r\n", 400),  # was a hang
-], ids=["unknown-method", "unknown-method-unknown-path", "header-too-long", "too-many-headers",
-        "superscript-content-length", "negative-chunk-size"])
+
+@pytest.mark.parametrize(
+    "request_bytes, status",
+    [
+        (b"FOO /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405),  # was an HTML 501
+        (b"PROPFIND /api/nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 404),
+        (b"GET /api/health HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+        (b"GET /api/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X%d: y\r\n" % i for i in range(150)) + b"\r\n", 431),
+        (
+            "POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: \u00b2\r\n\r\n{}".encode("latin-1"),
+            400,
+        ),  # was a crash
+        (
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nab\r\n0\r\n\r\n",
+            400,
+        ),  # was a hang
+    ],
+    ids=[
+        "unknown-method",
+        "unknown-method-unknown-path",
+        "header-too-long",
+        "too-many-headers",
+        "superscript-content-length",
+        "negative-chunk-size",
+    ],
+)
 def test_protocol_errors_are_json_and_prompt(live_host, request_bytes, status):
     answered_status, headers, body = parse_raw(raw_exchange(live_host, request_bytes, read_timeout=10))
     assert answered_status == status

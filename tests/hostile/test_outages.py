@@ -28,8 +28,11 @@ def predict(host, text: str) -> dict:
 
 
 def feedback_for(prediction: dict, text: str, is_correct: bool = False) -> dict:
-    return {**{k: prediction[k] for k in ("prediction_id", "sentiment", "probability", "model_version")},
-            "text": text, "is_correct": is_correct}
+    return {
+        **{k: prediction[k] for k in ("prediction_id", "sentiment", "probability", "model_version")},
+        "text": text,
+        "is_correct": is_correct,
+    }
 
 
 def send_feedback(host, body: dict) -> requests.Response:
@@ -65,8 +68,12 @@ def test_storage_outage_is_503_and_recovery_stores_once(live_host, ingestion, st
     predict(live_host, "predictions do not need storage")
 
     # Nothing is lost: the full feedback is in telemetry.
-    kept = ingestion.wait_for_traces(lambda t: t.get("message") == FEEDBACK_STORAGE_FAILED
-                                     and t.get("properties", {}).get("prediction_id") == body["prediction_id"])
+    kept = ingestion.wait_for_traces(
+        lambda t: (
+            t.get("message") == FEEDBACK_STORAGE_FAILED
+            and t.get("properties", {}).get("prediction_id") == body["prediction_id"]
+        )
+    )
     assert kept[0]["properties"]["text"] == text
 
     storage_outage.start()
@@ -99,7 +106,8 @@ def test_requests_succeed_when_the_telemetry_endpoint_is_unreachable(azurite, tm
         FEEDBACK_TABLE_NAME=TABLE,
         APPLICATIONINSIGHTS_CONNECTION_STRING=(
             "InstrumentationKey=00000000-0000-0000-0000-000000000000;"
-            f"IngestionEndpoint=http://127.0.0.1:{closed}/;LiveEndpoint=http://127.0.0.1:{closed}/"),
+            f"IngestionEndpoint=http://127.0.0.1:{closed}/;LiveEndpoint=http://127.0.0.1:{closed}/"
+        ),
     )
     host = LiveHost(env, tmp_path / "devhost.log")
     try:

@@ -18,8 +18,11 @@ from tests.hostile.test_outages import send_feedback, stored
 
 
 def traces_for(ingestion, event: str, prediction_id: str) -> list[dict]:
-    return [t for t in ingestion.traces() if t["properties"].get("event") == event
-            and t["properties"].get("prediction_id") == prediction_id]
+    return [
+        t
+        for t in ingestion.traces()
+        if t["properties"].get("event") == event and t["properties"].get("prediction_id") == prediction_id
+    ]
 
 
 def settle(live_host, ingestion) -> None:
@@ -31,8 +34,12 @@ def settle(live_host, ingestion) -> None:
     """
     marker = feedback_body(is_correct=True, text=f"marker {uuid.uuid4()}")
     assert send_feedback(live_host, marker).status_code == 201
-    ingestion.wait_for_traces(lambda t: t["properties"].get("event") == FEEDBACK_STORED
-                              and t["properties"].get("prediction_id") == marker["prediction_id"])
+    ingestion.wait_for_traces(
+        lambda t: (
+            t["properties"].get("event") == FEEDBACK_STORED
+            and t["properties"].get("prediction_id") == marker["prediction_id"]
+        )
+    )
 
 
 def wait_until_stored(azurite, prediction_id: str, timeout: float = 30.0) -> None:

@@ -30,8 +30,9 @@ ALLOWED_VALUES = {"storage account key": {DEV_KEY}, "instrumentation key": {ZERO
 def auth_levels() -> dict[str, str]:
     levels = {}
     for name, function in served_functions().items():
-        trigger = next(b.get_dict_repr() for b in function.get_bindings()
-                       if b.get_dict_repr().get("type") == "httpTrigger")
+        trigger = next(
+            b.get_dict_repr() for b in function.get_bindings() if b.get_dict_repr().get("type") == "httpTrigger"
+        )
         level = trigger.get("authLevel")
         levels[name] = str(getattr(level, "value", level)).lower()
     return levels
@@ -64,8 +65,17 @@ def find_secrets(text: str) -> list[str]:
 
 
 def test_secret_scanner_finds_what_it_looks_for():
-    real_looking = ("AccountKey=" + "Q" * 86 + "==;" + " Instrumentation" + "Key=12345678-1234-1234-1234-123456789abc"
-                    + " ?sv=2024&" + "sig=abcdefghijklmnopqrstuvwxyz012345" + " -----" + "BEGIN RSA PRIVATE KEY-----")
+    real_looking = (
+        "AccountKey="
+        + "Q" * 86
+        + "==;"
+        + " Instrumentation"
+        + "Key=12345678-1234-1234-1234-123456789abc"
+        + " ?sv=2024&"
+        + "sig=abcdefghijklmnopqrstuvwxyz012345"
+        + " -----"
+        + "BEGIN RSA PRIVATE KEY-----"
+    )
     assert len(find_secrets(real_looking)) == 4
     assert find_secrets(f"AccountKey={DEV_KEY}; InstrumentationKey={ZERO_KEY}") == []
 
@@ -92,8 +102,9 @@ def test_local_settings_are_ignored_by_git():
 
 def test_local_host_sends_no_cross_origin_permission(live_host):
     """Locally the page is same-origin; in Azure, allowed origins are set on the Function App (docs/security.md)."""
-    response = requests.post(live_host.url("/api/predict"), json={"text": "cors?"},
-                             headers={"Origin": "https://evil.example"}, timeout=30)
+    response = requests.post(
+        live_host.url("/api/predict"), json={"text": "cors?"}, headers={"Origin": "https://evil.example"}, timeout=30
+    )
     assert response.status_code == 200
     assert "Access-Control-Allow-Origin" not in response.headers
 

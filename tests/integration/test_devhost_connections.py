@@ -96,8 +96,10 @@ def test_repeated_headers_and_query_values_reach_the_function_as_the_functions_h
     a query value left empty dropped (GrpcMessageConversionExtensions.ToRpcHttp)."""
     host, port = small_server.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as sock:
-        sock.sendall(b"GET /api/echo?a=1&a=2&empty=&b=x HTTP/1.1\r\nHost: h\r\nAccept: text/plain\r\n"
-                     b"Accept: application/json\r\nConnection: close\r\n\r\n")
+        sock.sendall(
+            b"GET /api/echo?a=1&a=2&empty=&b=x HTTP/1.1\r\nHost: h\r\nAccept: text/plain\r\n"
+            b"Accept: application/json\r\nConnection: close\r\n\r\n"
+        )
         answer = b""
         while chunk := sock.recv(65536):
             answer += chunk

@@ -23,31 +23,46 @@ BODY = {"text": "the flight was late again"}
 
 @pytest.fixture(scope="module")
 def keyed_host(tmp_path_factory):
-    host = HostProcess(host_environment(REQUIRE_FUNCTION_KEYS="1", FUNCTION_KEY=KEY),
-                       tmp_path_factory.mktemp("keyed") / "devhost.log")
+    host = HostProcess(
+        host_environment(REQUIRE_FUNCTION_KEYS="1", FUNCTION_KEY=KEY), tmp_path_factory.mktemp("keyed") / "devhost.log"
+    )
     yield host
     host.stop()
 
 
-@pytest.mark.parametrize("headers, query", [
-    ({}, ""), ({"x-functions-key": "wrong"}, ""), ({}, "?code=wrong"), ({"x-functions-key": ""}, ""),
-    ({"x-functions-key": "wrong"}, f"?code={KEY}"),  # the header wins, as in the host
-], ids=["none", "wrong-header", "wrong-query", "empty-header", "wrong-header-right-query"])
+@pytest.mark.parametrize(
+    "headers, query",
+    [
+        ({}, ""),
+        ({"x-functions-key": "wrong"}, ""),
+        ({}, "?code=wrong"),
+        ({"x-functions-key": ""}, ""),
+        ({"x-functions-key": "wrong"}, f"?code={KEY}"),  # the header wins, as in the host
+    ],
+    ids=["none", "wrong-header", "wrong-query", "empty-header", "wrong-header-right-query"],
+)
 def test_a_keyed_route_without_the_key_is_an_empty_401(keyed_host, headers, query):
     response = requests.post(keyed_host.url("/api/predict" + query), json=BODY, headers=headers, timeout=30)
     assert response.status_code == 401 and response.content == b""
 
 
-@pytest.mark.parametrize("headers, query", [({"x-functions-key": KEY}, ""), ({}, f"?code={KEY}")],
-                         ids=["header", "query"])
+@pytest.mark.parametrize(
+    "headers, query", [({"x-functions-key": KEY}, ""), ({}, f"?code={KEY}")], ids=["header", "query"]
+)
 def test_the_key_in_the_header_or_the_query_is_accepted(keyed_host, headers, query):
     response = requests.post(keyed_host.url("/api/predict" + query), json=BODY, headers=headers, timeout=30)
     assert response.status_code == 200 and response.json()["sentiment"] in ("negative", "positive")
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("GET", "/api/health", 200), ("GET", "/api/ui", 200), ("GET", "/api/nothing-here", 404), ("GET", "/api/predict", 405),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("GET", "/api/health", 200),
+        ("GET", "/api/ui", 200),
+        ("GET", "/api/nothing-here", 404),
+        ("GET", "/api/predict", 405),
+    ],
+)
 def test_anonymous_routes_need_no_key(keyed_host, method, path, status):
     assert requests.request(method, keyed_host.url(path), timeout=30).status_code == status
 

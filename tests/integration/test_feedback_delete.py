@@ -58,8 +58,9 @@ def remaining(azurite, table_name: str) -> set[str]:
 
 def test_delete_by_prediction_id_removes_only_that_feedback(azurite, table, capsys):
     name, ids = table
-    code, summary = delete(azurite, name, capsys, "--prediction-id", ids[2].upper(),
-                           "--prediction-id", str(uuid.uuid4()))
+    code, summary = delete(
+        azurite, name, capsys, "--prediction-id", ids[2].upper(), "--prediction-id", str(uuid.uuid4())
+    )
     assert code == 0 and summary["deleted"] == 1
     assert [m["prediction_id"] for m in summary["matched"]] == [ids[2]]
     assert remaining(azurite, name) == set(ids) - {ids[2]}
@@ -85,8 +86,7 @@ def test_dry_run_lists_and_deletes_nothing(azurite, table, capsys):
     name, ids = table
     code, summary = delete(azurite, name, capsys, "--text-contains", "old", "--dry-run")
     assert code == 0 and summary["dry_run"] and summary["deleted"] == 0
-    assert [m["text"] for m in sorted(summary["matched"], key=lambda m: m["received_at"])] == [
-        ROWS[0][1], ROWS[1][1]]
+    assert [m["text"] for m in sorted(summary["matched"], key=lambda m: m["received_at"])] == [ROWS[0][1], ROWS[1][1]]
     assert remaining(azurite, name) == set(ids)
 
 
@@ -113,13 +113,30 @@ def test_the_command_runs_without_tensorflow(azurite, table):
     from pathlib import Path
 
     name, ids = table
-    code = ("import sys\nfrom model_build import cli\n"
-            "status = cli.main(sys.argv[1:])\n"
-            "print('HEAVY', sorted(m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules), file=sys.stderr)\n"
-            "sys.exit(status)\n")
+    code = (
+        "import sys\nfrom model_build import cli\n"
+        "status = cli.main(sys.argv[1:])\n"
+        "print('HEAVY', sorted(m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules), file=sys.stderr)\n"
+        "sys.exit(status)\n"
+    )
     result = subprocess.run(
-        [sys.executable, "-c", code, "feedback-delete", "--prediction-id", ids[4], "--dry-run",
-         "--connection-string", azurite.connection_string, "--table", name],
-        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            code,
+            "feedback-delete",
+            "--prediction-id",
+            ids[4],
+            "--dry-run",
+            "--connection-string",
+            azurite.connection_string,
+            "--table",
+            name,
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stderr and json.loads(result.stdout)["matched_count"] == 1

@@ -40,8 +40,9 @@ def table(azurite):
     store = FeedbackStore(azurite.connection_string, name, 2)
     ids = []
     for received_at, text, sentiment, is_correct, _ in ROWS:
-        feedback = Feedback(str(uuid.uuid4()), text, sentiment, 0.25 if sentiment == "negative" else 0.75,
-                            "fasttext_lstm@1", is_correct)
+        feedback = Feedback(
+            str(uuid.uuid4()), text, sentiment, 0.25 if sentiment == "negative" else 0.75, "fasttext_lstm@1", is_correct
+        )
         assert store.add(feedback, received_at)[1]
         ids.append(feedback.prediction_id)
     return name, ids
@@ -61,8 +62,21 @@ def read_rows(path: Path) -> list[dict]:
 
 def export(azurite, table_name, tmp_path, *extra: str) -> tuple[int, Path]:
     output = tmp_path / "out" / "feedback.csv"
-    args = parse(["--since", "2026-03-14T10:00:00Z", "--until", "2026-03-14T12:00", "--output", str(output),
-                  "--connection-string", azurite.connection_string, "--table", table_name, *extra])
+    args = parse(
+        [
+            "--since",
+            "2026-03-14T10:00:00Z",
+            "--until",
+            "2026-03-14T12:00",
+            "--output",
+            str(output),
+            "--connection-string",
+            azurite.connection_string,
+            "--table",
+            table_name,
+            *extra,
+        ]
+    )
     assert args.handler is feedback_export.run
     return args.handler(args), output
 
@@ -117,22 +131,48 @@ def test_empty_range_is_refused(tmp_path, capsys):
 def test_standalone_command_runs_without_tensorflow(azurite, table, tmp_path):
     name, _ = table
     output = tmp_path / "standalone.csv"
-    code = ("import sys, runpy\n"
-            "sys.argv = ['feedback_export'] + sys.argv[1:]\n"
-            "try:\n"
-            "    runpy.run_module('model_build.feedback_export', run_name='__main__')\n"
-            "except SystemExit as exit:\n"
-            "    heavy = sorted(m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules)\n"
-            "    print('HEAVY', heavy, file=sys.stderr)\n"
-            "    raise\n")
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['feedback_export'] + sys.argv[1:]\n"
+        "try:\n"
+        "    runpy.run_module('model_build.feedback_export', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    heavy = sorted(m for m in ('tensorflow', 'keras', 'torch') if m in sys.modules)\n"
+        "    print('HEAVY', heavy, file=sys.stderr)\n"
+        "    raise\n"
+    )
     result = subprocess.run(
-        [sys.executable, "-c", code, "--since", "2026-03-14T10:00Z", "--until", "2026-03-14T12:00Z",
-         "--table", name, "--output", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "FEEDBACK_STORAGE_CONNECTION_STRING": azurite.connection_string})
+        [
+            sys.executable,
+            "-c",
+            code,
+            "--since",
+            "2026-03-14T10:00Z",
+            "--until",
+            "2026-03-14T12:00Z",
+            "--table",
+            name,
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(ROOT),
+            "FEEDBACK_STORAGE_CONNECTION_STRING": azurite.connection_string,
+        },
+    )
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stderr
     assert len(read_rows(output)) == 4
-    help_text = subprocess.run([sys.executable, "-m", "model_build.feedback_export", "--help"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=60)
+    help_text = subprocess.run(
+        [sys.executable, "-m", "model_build.feedback_export", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert help_text.returncode == 0 and "--since" in help_text.stdout

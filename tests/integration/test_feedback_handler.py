@@ -49,9 +49,14 @@ def use_settings(monkeypatch, **env: str) -> None:
 @pytest.fixture
 def feedback(azurite, monkeypatch):
     """The user function with storage in Azurite (and no model anywhere)."""
-    use_settings(monkeypatch, FEEDBACK_STORAGE_CONNECTION_STRING=azurite.connection_string,
-                 FEEDBACK_TABLE_NAME=TABLE, STORAGE_TIMEOUT_SECONDS="2", RETRY_AFTER_SECONDS="17",
-                 MODEL_DIR="/nonexistent/model")
+    use_settings(
+        monkeypatch,
+        FEEDBACK_STORAGE_CONNECTION_STRING=azurite.connection_string,
+        FEEDBACK_TABLE_NAME=TABLE,
+        STORAGE_TIMEOUT_SECONDS="2",
+        RETRY_AFTER_SECONDS="17",
+        MODEL_DIR="/nonexistent/model",
+    )
     yield FUNCTION.get_user_function()
     get_settings.cache_clear()
     reset_feedback_store()
@@ -80,8 +85,13 @@ def entities_for(table, prediction_id: str) -> list[dict]:
 
 
 def test_feedback_is_stored_with_every_field(feedback, table):
-    body = valid_body(text='Crew was great "really" 👍\nthanks', sentiment="positive", probability=1,
-                      is_correct=True, extra_field="ignored")
+    body = valid_body(
+        text='Crew was great "really" 👍\nthanks',
+        sentiment="positive",
+        probability=1,
+        is_correct=True,
+        extra_field="ignored",
+    )
     before = datetime.now(UTC)
     response = post(feedback, body)
     assert response.status_code == 201, response.get_body()
@@ -103,8 +113,12 @@ def test_feedback_is_stored_with_every_field(feedback, table):
     assert before - timedelta(seconds=1) <= received_at <= datetime.now(UTC) + timedelta(seconds=1)
     assert stored["received_at"] == received_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     assert {k: stored[k] for k in ("is_correct", "sentiment", "probability", "text", "model_version")} == {
-        "is_correct": True, "sentiment": "positive", "probability": 1.0, "text": body["text"],
-        "model_version": "fasttext_lstm@1"}
+        "is_correct": True,
+        "sentiment": "positive",
+        "probability": 1.0,
+        "text": body["text"],
+        "model_version": "fasttext_lstm@1",
+    }
 
 
 def test_repeat_feedback_is_not_duplicated_nor_overwritten(feedback, table):
@@ -161,8 +175,12 @@ def _bad_inputs():
         ("probability as string", valid_body(probability="0.5"), 400, "invalid_field"),
         ("probability above 1", valid_body(probability=1.0001), 400, "invalid_field"),
         ("probability below 0", valid_body(probability=-0.1), 400, "invalid_field"),
-        ("probability overflows to inf", json.dumps(valid_body()).replace("0.0832", "1e999").encode(),
-         400, "invalid_field"),
+        (
+            "probability overflows to inf",
+            json.dumps(valid_body()).replace("0.0832", "1e999").encode(),
+            400,
+            "invalid_field",
+        ),
         ("probability null", valid_body(probability=None), 400, "invalid_field"),
         ("model_version empty", valid_body(model_version=""), 400, "invalid_field"),
         ("model_version blank", valid_body(model_version="  "), 400, "invalid_field"),
@@ -245,8 +263,14 @@ def test_hung_storage_answers_503_within_seconds(feedback, monkeypatch, azurite,
 
 def test_feedback_route_does_not_import_the_storage_sdk_on_the_cold_path():
     code = "import sys, function_app; print('azure.data.tables' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -263,13 +287,21 @@ def test_table_deleted_under_a_running_worker_is_created_again(feedback, monkeyp
 
 def test_function_app_serves_feedback_with_a_function_key():
     """function_app.app registers the route (checked in a fresh process: get_functions() once per app)."""
-    code = ("import json, function_app\n"
-            "for f in function_app.app.get_functions():\n"
-            "    if f.get_function_name() == 'feedback':\n"
-            "        t = f.get_bindings()[0].get_dict_repr()\n"
-            "        print(json.dumps([t['route'], [str(getattr(m, 'value', m)) for m in t['methods']],\n"
-            "                          str(getattr(t['authLevel'], 'value', t['authLevel']))]))\n")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    code = (
+        "import json, function_app\n"
+        "for f in function_app.app.get_functions():\n"
+        "    if f.get_function_name() == 'feedback':\n"
+        "        t = f.get_bindings()[0].get_dict_repr()\n"
+        "        print(json.dumps([t['route'], [str(getattr(m, 'value', m)) for m in t['methods']],\n"
+        "                          str(getattr(t['authLevel'], 'value', t['authLevel']))]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["feedback", ["POST"], "function"]

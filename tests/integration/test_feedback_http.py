@@ -25,14 +25,21 @@ def table(azurite):
 
 
 def valid_body(**overrides) -> dict:
-    return feedback_body(**{"text": "Lost my bag again @airline, thanks for nothing", "sentiment": "positive",
-                            "probability": 0.61, **overrides})
+    return feedback_body(
+        **{
+            "text": "Lost my bag again @airline, thanks for nothing",
+            "sentiment": "positive",
+            "probability": 0.61,
+            **overrides,
+        }
+    )
 
 
 def post(live_host, body, timeout=30):
     data = body if isinstance(body, bytes) else json.dumps(body)
-    return requests.post(live_host.url("/api/feedback"), data=data, timeout=timeout,
-                         headers={"Content-Type": "application/json"})
+    return requests.post(
+        live_host.url("/api/feedback"), data=data, timeout=timeout, headers={"Content-Type": "application/json"}
+    )
 
 
 def stored(table, prediction_id: str) -> list[dict]:
@@ -50,17 +57,20 @@ def test_feedback_is_stored_then_acknowledged_once(live_host, table):
     assert {k: entity[k] for k in FULL_FEEDBACK[1:]} == {k: body[k] for k in FULL_FEEDBACK[1:]}
 
 
-@pytest.mark.parametrize("body, status, code", [
-    (b"{oops", 400, "invalid_json"),
-    (b'{"prediction_id": NaN}', 400, "invalid_json"),
-    ({"text": "only text"}, 400, "missing_field"),
-    (valid_body(probability=False), 400, "invalid_field"),
-    (valid_body(is_correct=1), 400, "invalid_field"),
-    (valid_body(prediction_id="not-a-uuid"), 400, "invalid_field"),
-    (valid_body(text=""), 400, "empty_text"),
-    (valid_body(text="x" * 1001), 413, "text_too_long"),
-    (b'{"text": "' + b"a" * 300_000 + b'"}', 413, "body_too_large"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        (b"{oops", 400, "invalid_json"),
+        (b'{"prediction_id": NaN}', 400, "invalid_json"),
+        ({"text": "only text"}, 400, "missing_field"),
+        (valid_body(probability=False), 400, "invalid_field"),
+        (valid_body(is_correct=1), 400, "invalid_field"),
+        (valid_body(prediction_id="not-a-uuid"), 400, "invalid_field"),
+        (valid_body(text=""), 400, "empty_text"),
+        (valid_body(text="x" * 1001), 413, "text_too_long"),
+        (b'{"text": "' + b"a" * 300_000 + b'"}', 413, "body_too_large"),
+    ],
+)
 def test_bad_feedback_is_a_json_error(live_host, body, status, code):
     response = post(live_host, body)
     assert response.status_code == status, response.text
@@ -74,7 +84,7 @@ def test_get_is_not_allowed(live_host):
 
 
 def test_storage_outage_answers_503_and_keeps_the_feedback_in_telemetry(live_host, azurite, ingestion, table):
-    body = valid_body(text="Stuck on the tarmac for 2h, \"great\" service", is_correct=False)
+    body = valid_body(text='Stuck on the tarmac for 2h, "great" service', is_correct=False)
     azurite.stop()
     try:
         started = time.monotonic()
@@ -88,8 +98,11 @@ def test_storage_outage_answers_503_and_keeps_the_feedback_in_telemetry(live_hos
         assert requests.get(live_host.url("/api/openapi.json"), timeout=30).status_code == 200
 
         (trace,) = ingestion.wait_for_traces(
-            lambda t: t["properties"].get("event") == "feedback_storage_failed"
-            and t["properties"].get("prediction_id") == body["prediction_id"])
+            lambda t: (
+                t["properties"].get("event") == "feedback_storage_failed"
+                and t["properties"].get("prediction_id") == body["prediction_id"]
+            )
+        )
         assert trace["message"] == "feedback_storage_failed"
         assert severity_number(trace["severityLevel"]) == SEVERITY_LEVELS["Error"]
         properties = trace["properties"]

@@ -57,15 +57,25 @@ def identity_endpoint():
 @pytest.fixture
 def feedback(azurite_oauth, identity_endpoint, tls, monkeypatch):
     """POST /api/feedback with identity settings only: no connection string anywhere."""
-    for name in ("FEEDBACK_STORAGE_CONNECTION_STRING", "AzureWebJobsStorage", "APPLICATIONINSIGHTS_CONNECTION_STRING",
-                 "AZURE_CLIENT_ID", "MSI_ENDPOINT", "IDENTITY_SERVER_THUMBPRINT"):
+    for name in (
+        "FEEDBACK_STORAGE_CONNECTION_STRING",
+        "AzureWebJobsStorage",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "AZURE_CLIENT_ID",
+        "MSI_ENDPOINT",
+        "IDENTITY_SERVER_THUMBPRINT",
+    ):
         monkeypatch.delenv(name, raising=False)
-    settings = {**identity_endpoint.environment(),
-                "FEEDBACK_STORAGE__tableServiceUri": azurite_oauth.table_service_uri,
-                "FEEDBACK_STORAGE__clientId": CLIENT_ID, "FEEDBACK_TABLE_NAME": TABLE,
-                "STORAGE_TIMEOUT_SECONDS": "3", "MODEL_DIR": "/nonexistent/model",
-                # Trust the test's certificate (requests reads this when no verify= is given).
-                "REQUESTS_CA_BUNDLE": str(tls[0])}
+    settings = {
+        **identity_endpoint.environment(),
+        "FEEDBACK_STORAGE__tableServiceUri": azurite_oauth.table_service_uri,
+        "FEEDBACK_STORAGE__clientId": CLIENT_ID,
+        "FEEDBACK_TABLE_NAME": TABLE,
+        "STORAGE_TIMEOUT_SECONDS": "3",
+        "MODEL_DIR": "/nonexistent/model",
+        # Trust the test's certificate (requests reads this when no verify= is given).
+        "REQUESTS_CA_BUNDLE": str(tls[0]),
+    }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
@@ -76,8 +86,9 @@ def feedback(azurite_oauth, identity_endpoint, tls, monkeypatch):
 
 
 def post(function, body: dict) -> func.HttpResponse:
-    return function(func.HttpRequest("POST", "http://localhost/api/feedback", headers={},
-                                     body=json.dumps(body).encode()))
+    return function(
+        func.HttpRequest("POST", "http://localhost/api/feedback", headers={}, body=json.dumps(body).encode())
+    )
 
 
 def test_feedback_is_stored_through_the_managed_identity_token(feedback, azurite_oauth, identity_endpoint) -> None:
@@ -92,8 +103,9 @@ def test_feedback_is_stored_through_the_managed_identity_token(feedback, azurite
     assert {request.get("client_id") for request in identity_endpoint.requests} == {CLIENT_ID}
 
     # Read back independently (the emulator's shared key): the entity is really in the table.
-    with TableClient.from_connection_string(azurite_oauth.connection_string, table_name=TABLE,
-                                            connection_verify=str(azurite_oauth.cert)) as table:
+    with TableClient.from_connection_string(
+        azurite_oauth.connection_string, table_name=TABLE, connection_verify=str(azurite_oauth.cert)
+    ) as table:
         stored = table.get_entity(body["prediction_id"][:2], body["prediction_id"])
     assert stored["text"] == body["text"] and stored["is_correct"] is False
 

@@ -29,8 +29,12 @@ HTTP_LOG = "azure.core.pipeline.policies.http_logging_policy"
 @pytest.fixture
 def feedback(azurite, monkeypatch):
     """The user function with storage in Azurite (as in test_feedback_handler.py, its own table)."""
-    use_settings(monkeypatch, FEEDBACK_STORAGE_CONNECTION_STRING=azurite.connection_string,
-                 FEEDBACK_TABLE_NAME=TABLE, STORAGE_TIMEOUT_SECONDS="2")
+    use_settings(
+        monkeypatch,
+        FEEDBACK_STORAGE_CONNECTION_STRING=azurite.connection_string,
+        FEEDBACK_TABLE_NAME=TABLE,
+        STORAGE_TIMEOUT_SECONDS="2",
+    )
     yield FUNCTION.get_user_function()
     get_settings.cache_clear()
     reset_feedback_store()
@@ -48,8 +52,13 @@ def traces(caplog):
     caplog.set_level(logging.INFO, logger=LOGGER_NAME)
 
     def of(event: str, prediction_id: str) -> list[logging.LogRecord]:
-        return [r for r in caplog.records if r.name == LOGGER_NAME and getattr(r, "event", None) == event
-                and getattr(r, "prediction_id", None) == prediction_id]
+        return [
+            r
+            for r in caplog.records
+            if r.name == LOGGER_NAME
+            and getattr(r, "event", None) == event
+            and getattr(r, "prediction_id", None) == prediction_id
+        ]
 
     return of
 
@@ -108,7 +117,8 @@ def test_a_confirmation_is_claimed_and_traced_once_but_never_as_a_rejection(feed
 
 
 def test_a_claim_that_storage_leaves_unanswered_is_traced_and_not_again_after_it_lands(
-        feedback, table, traces, storage_hangs_on_claim):
+    feedback, table, traces, storage_hangs_on_claim
+):
     body = feedback_body()
     first = post(feedback, body)  # inserted; the claim's merge hangs until the read timeout
     assert storage_hangs_on_claim.paused is not None, "the claim never sent its merge"
@@ -127,8 +137,9 @@ def test_a_claim_that_storage_leaves_unanswered_is_traced_and_not_again_after_it
 
 def test_feedback_stored_before_the_claim_existed_is_not_traced_again(feedback, table, traces):
     body = feedback_body()
-    parsed = Feedback(**{k: body[k] for k in ("prediction_id", "text", "sentiment", "probability",
-                                              "model_version", "is_correct")})
+    parsed = Feedback(
+        **{k: body[k] for k in ("prediction_id", "text", "sentiment", "probability", "model_version", "is_correct")}
+    )
     # As the code before the claim wrote it (and traced it then): no telemetry_sent at all.
     legacy = {k: v for k, v in to_entity(parsed, utc_now()).items() if k != TELEMETRY_SENT}
     table.create_entity(legacy)

@@ -64,10 +64,18 @@ def test_documented_limits_are_the_served_ones(document, live_host):
     assert text["maxLength"] == limits["max_text_chars"]
 
 
-@pytest.mark.parametrize("body", [
-    {"text": "lovely crew"}, {"texts": ["late again", "on time, nice"]}, {"text": ""}, {"text": "x" * 5000},
-    {"texts": ["a"] * 500}, {}, {"text": 1},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": "lovely crew"},
+        {"texts": ["late again", "on time, nice"]},
+        {"text": ""},
+        {"text": "x" * 5000},
+        {"texts": ["a"] * 500},
+        {},
+        {"text": 1},
+    ],
+)
 def test_predict_answers_match(document, live_host, body):
     check(document, "/predict", "post", requests.post(live_host.url("/api/predict"), json=body, timeout=30))
 

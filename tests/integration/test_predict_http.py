@@ -38,19 +38,22 @@ def test_json_without_content_type_is_accepted(live_host):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("body, status, code", [
-    (b"", 400, "invalid_json"),
-    (b"{not json", 400, "invalid_json"),
-    (b"[]", 400, "invalid_json"),
-    ({"txt": "typo"}, 400, "missing_field"),
-    ({"text": 3}, 400, "invalid_field"),
-    ({"text": "   "}, 400, "empty_text"),
-    ({"texts": []}, 400, "empty_batch"),
-    ({"text": "a" * 1001}, 413, "text_too_long"),
-    ({"texts": ["a"] * 101}, 413, "batch_too_large"),
-    (b'{"text": "' + b"a" * 300_000 + b'"}', 413, "body_too_large"),
-    (b"\xff\xfe{}", 400, "invalid_json"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        (b"", 400, "invalid_json"),
+        (b"{not json", 400, "invalid_json"),
+        (b"[]", 400, "invalid_json"),
+        ({"txt": "typo"}, 400, "missing_field"),
+        ({"text": 3}, 400, "invalid_field"),
+        ({"text": "   "}, 400, "empty_text"),
+        ({"texts": []}, 400, "empty_batch"),
+        ({"text": "a" * 1001}, 413, "text_too_long"),
+        ({"texts": ["a"] * 101}, 413, "batch_too_large"),
+        (b'{"text": "' + b"a" * 300_000 + b'"}', 413, "body_too_large"),
+        (b"\xff\xfe{}", 400, "invalid_json"),
+    ],
+)
 def test_errors(live_host, body, status, code):
     assert_error(post(live_host, body), status, code)
 

@@ -38,15 +38,18 @@ def started_trace(ingestion: IngestionEndpoint) -> dict:
 
 
 def test_the_first_requests_traces_reach_application_insights_from_a_fresh_host(own_ingestion, tmp_path):
-    env = host_environment(APPLICATIONINSIGHTS_CONNECTION_STRING=own_ingestion.connection_string,
-                           TELEMETRY_STORAGE_DIR=str(tmp_path / "telemetry"))
+    env = host_environment(
+        APPLICATIONINSIGHTS_CONNECTION_STRING=own_ingestion.connection_string,
+        TELEMETRY_STORAGE_DIR=str(tmp_path / "telemetry"),
+    )
     with LiveHost(env, tmp_path / "devhost.log") as host:
         response = requests.post(host.url("/api/predict"), json={"text": "first tweet of this worker"}, timeout=60)
         assert response.status_code == 200, response.text
         prediction_id = response.json()["prediction_id"]
         started = started_trace(own_ingestion)
         (served,) = own_ingestion.wait_for_traces(
-            lambda t: t["properties"].get("prediction_id") == prediction_id, timeout=60)
+            lambda t: t["properties"].get("prediction_id") == prediction_id, timeout=60
+        )
     # Both records were emitted before the exporter was ready (kept, then sent), and none dropped.
     assert (started["records_kept"], started["records_dropped"]) == ("2", "0")
     assert served["message"] == telemetry.PREDICTION_SERVED
@@ -66,8 +69,11 @@ print(json.dumps({"prediction_id": json.loads(answer.get_body())["prediction_id"
 
 
 def test_a_process_that_exits_before_the_exporter_is_ready_still_sends_its_traces(own_ingestion, tmp_path):
-    result = run_python(EXIT_AT_ONCE, APPLICATIONINSIGHTS_CONNECTION_STRING=own_ingestion.connection_string,
-                        TELEMETRY_STORAGE_DIR=str(tmp_path))
+    result = run_python(
+        EXIT_AT_ONCE,
+        APPLICATIONINSIGHTS_CONNECTION_STRING=own_ingestion.connection_string,
+        TELEMETRY_STORAGE_DIR=str(tmp_path),
+    )
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.splitlines()[-1])
     assert outcome["ready_at_exit"] is False

@@ -43,17 +43,30 @@ def servers(tmp_path):
     ingestion.close()
 
 
-def run_worker(tmp_path: Path, cert: Path, identity: ManagedIdentityEndpoint, ingestion: HttpsIngestion,
-               **settings: str) -> None:
-    keep = {name: value for name, value in os.environ.items()
-            if not name.upper().startswith(("APPLICATIONINSIGHTS", "FEEDBACK_STORAGE", "AZUREWEBJOBSSTORAGE",
-                                            "IDENTITY_", "MSI_", "AZURE_CLIENT"))}
-    env = {**keep, **identity.environment(), "PYTHONPATH": str(ROOT), "REQUESTS_CA_BUNDLE": str(cert),
-           "APPLICATIONINSIGHTS_CONNECTION_STRING": ingestion.connection_string,
-           "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true", "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel",
-           "TELEMETRY_STORAGE_DIR": str(tmp_path / "telemetry"), **settings}
-    result = subprocess.run([sys.executable, "-c", WORKER], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+def run_worker(
+    tmp_path: Path, cert: Path, identity: ManagedIdentityEndpoint, ingestion: HttpsIngestion, **settings: str
+) -> None:
+    keep = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.upper().startswith(
+            ("APPLICATIONINSIGHTS", "FEEDBACK_STORAGE", "AZUREWEBJOBSSTORAGE", "IDENTITY_", "MSI_", "AZURE_CLIENT")
+        )
+    }
+    env = {
+        **keep,
+        **identity.environment(),
+        "PYTHONPATH": str(ROOT),
+        "REQUESTS_CA_BUNDLE": str(cert),
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": ingestion.connection_string,
+        "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
+        "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel",
+        "TELEMETRY_STORAGE_DIR": str(tmp_path / "telemetry"),
+        **settings,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -64,8 +77,13 @@ def claims(authorization: str) -> dict:
 
 def test_traces_are_sent_with_the_user_assigned_identitys_token(tmp_path, servers) -> None:
     cert, identity, ingestion = servers
-    run_worker(tmp_path, cert, identity, ingestion,
-               APPLICATIONINSIGHTS_AUTHENTICATION_STRING=f"Authorization=AAD;ClientId={CLIENT_ID}")
+    run_worker(
+        tmp_path,
+        cert,
+        identity,
+        ingestion,
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING=f"Authorization=AAD;ClientId={CLIENT_ID}",
+    )
     posts = [post for post in ingestion.posts if "identity_probe" in post["messages"]]
     assert posts, f"the trace did not arrive: {ingestion.posts}"
     assert all(post["authorization"].startswith("Bearer ") for post in posts)

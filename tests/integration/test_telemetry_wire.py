@@ -25,8 +25,14 @@ MODEL_DIR = ROOT / "onnx_models" / "fasttext_lstm"  # what the live host serves 
 
 
 def rejection_body(**overrides) -> dict:
-    return feedback_body(**{"text": "Two hours on hold, then they hung up. Classy.", "sentiment": "positive",
-                            "probability": 0.7312, **overrides})
+    return feedback_body(
+        **{
+            "text": "Two hours on hold, then they hung up. Classy.",
+            "sentiment": "positive",
+            "probability": 0.7312,
+            **overrides,
+        }
+    )
 
 
 def send_feedback(live_host, body) -> requests.Response:
@@ -36,14 +42,25 @@ def send_feedback(live_host, body) -> requests.Response:
 def traces_of(ingestion, event: str, prediction_id: str, count: int = 1) -> list[dict]:
     return ingestion.wait_for_traces(
         lambda t: t["properties"].get("event") == event and t["properties"].get("prediction_id") == prediction_id,
-        count=count)
+        count=count,
+    )
 
 
 def alert_threshold() -> int:
     """The threshold in the rule that configure_alert.sh creates (its dry run)."""
-    result = subprocess.run(["bash", str(SCRIPT), "--dry-run"], capture_output=True, text=True, timeout=30,
-                            env={"PATH": "/usr/bin:/bin", "RESOURCE_GROUP": "rg", "APP_INSIGHTS_NAME": "appi",
-                                 "ALERT_EMAILS": "ops@example.com", "LOCATION": "westeurope"})
+    result = subprocess.run(
+        ["bash", str(SCRIPT), "--dry-run"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "RESOURCE_GROUP": "rg",
+            "APP_INSIGHTS_NAME": "appi",
+            "ALERT_EMAILS": "ops@example.com",
+            "LOCATION": "westeurope",
+        },
+    )
     rule = next(shlex.split(line) for line in result.stdout.splitlines() if "scheduled-query create" in line)
     condition = rule[rule.index("--condition") + 1]  # count 'Placeholder' >= N
     operator, threshold = condition.split()[-2:]
@@ -77,8 +94,11 @@ def test_confirmation_is_traced_but_never_counted_as_a_rejection(live_host, inge
     (stored,) = traces_of(ingestion, telemetry.FEEDBACK_STORED, body["prediction_id"])
     assert stored["properties"]["is_correct"] == "True"
     alert = AlertFilter.from_file()
-    assert not [t for t in ingestion.traces() if t["properties"].get("prediction_id") == body["prediction_id"]
-                and alert.matches(t)]
+    assert not [
+        t
+        for t in ingestion.traces()
+        if t["properties"].get("prediction_id") == body["prediction_id"] and alert.matches(t)
+    ]
 
 
 def test_three_rejections_are_three_records_that_fire_the_alert(live_host, ingestion):
@@ -103,8 +123,10 @@ def test_prediction_is_traced_with_its_dimensions(live_host, ingestion):
     response = requests.post(live_host.url("/api/predict"), json={"text": "Lovely crew, smooth flight"}, timeout=30)
     if not MODEL_DIR.exists():
         assert response.status_code == 503 and response.json()["error"]["code"] == "model_unavailable"
-        pytest.skip(f"{MODEL_DIR.relative_to(ROOT)} is not committed yet: the prediction envelope is checked "
-                    "once the model lands (this test then fails if the envelope is missing)")
+        pytest.skip(
+            f"{MODEL_DIR.relative_to(ROOT)} is not committed yet: the prediction envelope is checked "
+            "once the model lands (this test then fails if the envelope is missing)"
+        )
     assert response.status_code == 200, response.text
     prediction = response.json()
     (trace,) = traces_of(ingestion, telemetry.PREDICTION_SERVED, prediction["prediction_id"])
@@ -174,8 +196,7 @@ def test_refused_telemetry_is_kept_on_disk_in_the_configured_folder(live_host, i
         deadline = time.monotonic() + 30
         kept = []
         while time.monotonic() < deadline and not kept:
-            kept = [b for b in set(folder.rglob("*.blob*")) - before
-                    if body["prediction_id"] in read_if_present(b)]
+            kept = [b for b in set(folder.rglob("*.blob*")) - before if body["prediction_id"] in read_if_present(b)]
             time.sleep(0.5)
     finally:
         ingestion.available = True
@@ -192,7 +213,8 @@ def test_throttled_telemetry_is_sent_again_once_ingestion_accepts(live_host, ing
         folder = Path(live_host.env["TELEMETRY_STORAGE_DIR"])
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not any(
-                throttled["prediction_id"] in read_if_present(b) for b in folder.rglob("*.blob*")):
+            throttled["prediction_id"] in read_if_present(b) for b in folder.rglob("*.blob*")
+        ):
             time.sleep(0.2)
     finally:
         ingestion.retry_after, ingestion.available = None, True
@@ -205,10 +227,16 @@ def test_throttled_telemetry_is_sent_again_once_ingestion_accepts(live_host, ing
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
-                   "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel", **env}
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True,
-                          text=True, timeout=60)
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
+        "OTEL_EXPERIMENTAL_RESOURCE_DETECTORS": "otel",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 CONFIGURE = """
@@ -232,7 +260,9 @@ def test_telemetry_is_off_without_a_connection_string():
 
 
 def test_telemetry_is_configured_once_per_worker(ingestion, tmp_path):
-    result = run_python(CONFIGURE.format(strings=[ingestion.connection_string] * 3), TELEMETRY_STORAGE_DIR=str(tmp_path))
+    result = run_python(
+        CONFIGURE.format(strings=[ingestion.connection_string] * 3), TELEMETRY_STORAGE_DIR=str(tmp_path)
+    )
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout)
     # The early-record buffer was replaced by the exporter's one handler: configured once.
@@ -247,6 +277,8 @@ def test_a_broken_connection_string_does_not_stop_the_app():
     outcome = json.loads(result.stdout.splitlines()[-1])
     assert outcome["ready"] is False and outcome["handlers"] == []
     assert outcome["events"] == [telemetry.TELEMETRY_UNAVAILABLE]
-    app = run_python("import function_app; print(len(function_app.app.get_functions()))",
-                     APPLICATIONINSIGHTS_CONNECTION_STRING="InstrumentationKey=not-a-guid")
+    app = run_python(
+        "import function_app; print(len(function_app.app.get_functions()))",
+        APPLICATIONINSIGHTS_CONNECTION_STRING="InstrumentationKey=not-a-guid",
+    )
     assert app.returncode == 0 and int(app.stdout.strip()) >= 3, app.stderr

@@ -19,8 +19,7 @@ from predict.normalize import NORMALIZATION_VERSION
 from predict.tokenizer import TweetTokenizer
 
 ARTIFACT = Path(__file__).resolve().parents[2] / "onnx_models" / "fasttext_lstm"
-ONNX_TYPES = {onnx.TensorProto.INT32: "int32", onnx.TensorProto.INT64: "int64",
-              onnx.TensorProto.FLOAT: "float32"}
+ONNX_TYPES = {onnx.TensorProto.INT32: "int32", onnx.TensorProto.INT64: "int64", onnx.TensorProto.FLOAT: "float32"}
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +47,7 @@ def test_onnx_inputs_and_outputs_match_the_card(card, file_name):
     if "subword_input" in card:  # tokenizer format 2: unseen words' FastText n-gram buckets
         (subwords,) = subword_input
         name, dtype, shape = _io(subwords)
-        assert (name, dtype, len(shape)) == (card["subword_input"]["name"],
-                                             card["subword_input"]["dtype"], 2)
+        assert (name, dtype, len(shape)) == (card["subword_input"]["name"], card["subword_input"]["dtype"], 2)
     else:
         assert subword_input == []
     assert _io(graph_output) == (card["output"]["name"], card["output"]["dtype"], card["output"]["shape"])
@@ -73,7 +71,10 @@ def test_card_is_complete(card):
     for split in ("validation", "test", "manual"):
         assert set(card["metrics"][split]) == {"accuracy", "f1", "roc_auc", "log_loss"}
     assert {s["file"] for s in card["training_data"]["sources"]} >= {
-        "subset_100k_negative.txt.gz", "subset_100k_positive.txt.gz", "random_union_102k.csv.gz"}
+        "subset_100k_negative.txt.gz",
+        "subset_100k_positive.txt.gz",
+        "random_union_102k.csv.gz",
+    }
     assert all(len(s["sha256"]) == 64 for s in card["training_data"]["sources"])
 
 
@@ -94,12 +95,13 @@ def test_fp32_and_served_graphs_agree(model, card):
     import onnxruntime as ort
 
     fp32 = ort.InferenceSession(str(ARTIFACT / "model.onnx"), providers=["CPUExecutionProvider"])
-    feeds = model.tokenizer.feeds(["so happy today", "my bag is lost", "meh", ""],
-                                  dtype=model.input_dtype)
+    feeds = model.tokenizer.feeds(["so happy today", "my bag is lost", "meh", ""], dtype=model.input_dtype)
     (reference,) = fp32.run(None, feeds)
     tolerance = 0.02 if card["serving_model"] != "model.onnx" else 1e-6
-    assert np.max(np.abs(reference.ravel() - model.predict_proba(
-        ["so happy today", "my bag is lost", "meh", ""]))) <= tolerance
+    assert (
+        np.max(np.abs(reference.ravel() - model.predict_proba(["so happy today", "my bag is lost", "meh", ""])))
+        <= tolerance
+    )
 
 
 def test_loading_and_scoring_never_import_tensorflow():
@@ -109,6 +111,7 @@ def test_loading_and_scoring_never_import_tensorflow():
         f"load_model_artifact({str(ARTIFACT)!r}).predict_proba(['hello']); "
         "sys.exit('tensorflow' in sys.modules or 'keras' in sys.modules)"
     )
-    completed = subprocess.run([sys.executable, "-c", script], cwd=ARTIFACT.parents[1],
-                               capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=ARTIFACT.parents[1], capture_output=True, text=True, timeout=120
+    )
     assert completed.returncode == 0, completed.stderr

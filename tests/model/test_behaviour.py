@@ -101,17 +101,20 @@ def test_trailing_punctuation_keeps_the_label(model):
     reference = labels(model, base)
     for punctuate in PUNCTUATION:
         # Expected: at least 95% of labels unchanged.
-        assert pass_rate(a == b for a, b in zip(reference, labels(model, [punctuate(t) for t in base]), strict=True)) >= 0.95
+        assert (
+            pass_rate(a == b for a, b in zip(reference, labels(model, [punctuate(t) for t in base]), strict=True))
+            >= 0.95
+        )
 
 
 def test_emoticons_and_emoji_carry_sentiment(model):
-    positives = ["just landed :)", "on my way home \U0001F60A", "see you soon \u2764\ufe0f", "we made it :D"]
-    negatives = ["just landed :(", "on my way home \U0001F622", "see you soon \U0001F621", "we missed it :'("]
+    positives = ["just landed :)", "on my way home \U0001f60a", "see you soon \u2764\ufe0f", "we made it :D"]
+    negatives = ["just landed :(", "on my way home \U0001f622", "see you soon \U0001f621", "we missed it :'("]
     p_pos, p_neg = model.predict_proba(positives), model.predict_proba(negatives)
     # Expected: each happy version scores above its sad twin (4 of 4).
     assert all(p > n for p, n in zip(p_pos, p_neg, strict=True))
 
 
 def test_emoji_only_and_empty_after_normalisation_still_answer(model):
-    probabilities = model.predict_proba(["\U0001F602\U0001F602\U0001F602", "@united", "http://t.co/x", "!!!"])
+    probabilities = model.predict_proba(["\U0001f602\U0001f602\U0001f602", "@united", "http://t.co/x", "!!!"])
     assert ((probabilities >= 0) & (probabilities <= 1)).all()

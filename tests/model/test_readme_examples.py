@@ -38,12 +38,12 @@ def test_single_prediction_example_is_what_the_model_answers(api_block, model):
     assert shown == round(probability, 6)
     assert f'"threshold": {model.threshold}' in api_block
     expected = "negative" if probability < model.threshold else "positive"
-    assert f'"sentiment": "{expected}"' in api_block.split("-d '{\"texts\"")[0]
+    assert f'"sentiment": "{expected}"' in api_block.split('-d \'{"texts"')[0]
 
 
 def test_batch_example_is_what_the_model_answers(api_block, model):
     body = json.loads(re.search(r"-d '(\{\"texts\": .*?\})'", api_block).group(1))
-    batch_part = api_block.split("-d '{\"texts\"", 1)[1].split("feedback", 1)[0]
+    batch_part = api_block.split('-d \'{"texts"', 1)[1].split("feedback", 1)[0]
     shown = [float(p) for p in printed(r'"probability": ([0-9.]+)', batch_part)]
     assert shown == [round(float(p), 6) for p in model.predict_proba(body["texts"])]
 

@@ -41,8 +41,9 @@ def served_version() -> str:
     return f"{card['name']}@{card['version']}"
 
 
-known_failure = pytest.mark.xfail(served_version() in KNOWN_TO_FAIL, strict=True,
-                                  reason="fasttext_lstm@4's <oov> token leans positive")
+known_failure = pytest.mark.xfail(
+    served_version() in KNOWN_TO_FAIL, strict=True, reason="fasttext_lstm@4's <oov> token leans positive"
+)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +72,7 @@ def with_inserted_pseudo_words(texts: list[str], tokenizer, seed: int = 11) -> l
 
 def test_pseudo_words_are_unknown_to_the_model(model, test_tweets):
     altered = with_pseudo_words(test_tweets[:200], model.tokenizer, REPLACED_SHARE)
-    new_words = {w for a, t in zip(altered, test_tweets[:200], strict=True)
-                 for w in set(a.split()) - set(t.split())}
+    new_words = {w for a, t in zip(altered, test_tweets[:200], strict=True) for w in set(a.split()) - set(t.split())}
     assert new_words and not any(model.tokenizer.is_known(w) for w in new_words)
 
 
@@ -80,16 +80,19 @@ def test_pseudo_words_are_unknown_to_the_model(model, test_tweets):
 def test_replacing_words_by_unknown_ones_shifts_predictions_neither_way(model, test_tweets):
     result = unknown_word_shift(model, test_tweets, REPLACED_SHARE)
     own = result["vs_deleted"]
-    print(f"against deleted: mean shift {own['mean_shift']:+.4f}, {own['up_share']:.1%} of "
-          f"{own['moved']} upward; against intact: {result['mean_shift']:+.4f}")
+    print(
+        f"against deleted: mean shift {own['mean_shift']:+.4f}, {own['up_share']:.1%} of "
+        f"{own['moved']} upward; against intact: {result['mean_shift']:+.4f}"
+    )
     assert abs(own["mean_shift"]) <= MAX_MEAN_SHIFT
     assert 1 - MAX_ONE_SIGN_SHARE <= own["up_share"] <= MAX_ONE_SIGN_SHARE
 
 
 @known_failure
 def test_inserting_unknown_words_shifts_predictions_neither_way(model, test_tweets):
-    shift = (predict_normalized(model, with_inserted_pseudo_words(test_tweets, model.tokenizer))
-             - predict_normalized(model, test_tweets))
+    shift = predict_normalized(model, with_inserted_pseudo_words(test_tweets, model.tokenizer)) - predict_normalized(
+        model, test_tweets
+    )
     moved = shift[np.abs(shift) > 1e-3]
     up_share = float(np.mean(moved > 0))
     print(f"mean shift {shift.mean():+.4f}; of {len(moved)} moved, {up_share:.1%} upward")

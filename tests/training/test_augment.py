@@ -8,10 +8,12 @@ import pandas as pd
 from model_build import augment
 from predict.tokenizer import TweetTokenizer
 
-TWEETS = ["my flight got cancelled again and nobody at the desk cared",
-          "thank you for the upgrade best crew ever smile",
-          "not happy with the lost bag",
-          "ok"]
+TWEETS = [
+    "my flight got cancelled again and nobody at the desk cared",
+    "thank you for the upgrade best crew ever smile",
+    "not happy with the lost bag",
+    "ok",
+]
 
 
 def test_copies_are_seeded_and_differ_from_every_original():
@@ -27,12 +29,10 @@ def test_copies_are_seeded_and_differ_from_every_original():
 def test_masking_rate_and_ngram_lengths_follow_the_settings():
     rng = np.random.default_rng(0)
     tokens = [f"w{i}" for i in range(40)]
-    masked = [augment.augment_tokens(tokens, rng, augment.AugmentSettings(p_ngram=0.0))
-              for _ in range(500)]
+    masked = [augment.augment_tokens(tokens, rng, augment.AugmentSettings(p_ngram=0.0)) for _ in range(500)]
     share = np.mean([t == augment.MASK for copy in masked for t in copy])
     assert 0.08 < share < 0.12
-    grams = [augment.augment_tokens(tokens, rng, augment.AugmentSettings(p_mask=0.0, p_ngram=1.0))
-             for _ in range(500)]
+    grams = [augment.augment_tokens(tokens, rng, augment.AugmentSettings(p_mask=0.0, p_ngram=1.0)) for _ in range(500)]
     lengths = {len(g) for g in grams}
     assert lengths == {1, 2, 3, 4, 5}
     # an n-gram is a contiguous run of the tweet

@@ -68,8 +68,7 @@ def test_splits_are_seeded_disjoint_and_held_out_from_exact_union_rows(data_dir)
 
 def test_an_original_format_file_replaces_the_subset_as_training_bulk(data_dir):
     sample = data_dir / "training_sample_20k_original_format.csv.gz"
-    splits = data.build_splits(data_dir, original_format_file=sample, test_rows=1000,
-                               validation_rows=500)
+    splits = data.build_splits(data_dir, original_format_file=sample, test_rows=1000, validation_rows=500)
     assert set(splits.train["source"]) == {sample.name, "random_union"}
     assert sample.name in splits.description["sources"]
     assert not set(splits.test["text"]) & set(data.load_original_format(sample)["text"])

@@ -34,29 +34,54 @@ def test_soft_targets_mix_teacher_and_label_only_on_scored_transfer_rows():
 def distilled_run(tmp_path_factory, data_dir):
     tmp_path = tmp_path_factory.mktemp("distill")
     uri = f"sqlite:///{tmp_path}/mlflow.db"
-    with tracking.start_run(uri, run_name="transformer",
-                            tags={"family": "transformer", "display_name": "stub teacher"}) as run:
-        mlflow.log_metrics({"validation_accuracy": 0.8, "test_accuracy": 0.8,
-                            "manual_accuracy": 0.85})
+    with tracking.start_run(
+        uri, run_name="transformer", tags={"family": "transformer", "display_name": "stub teacher"}
+    ) as run:
+        mlflow.log_metrics({"validation_accuracy": 0.8, "test_accuracy": 0.8, "manual_accuracy": 0.85})
         mlflow.log_param("rows_train", "10")
     teacher_id = run.info.run_id
-    argv = ["distill", "--teacher-run", teacher_id, "--data-dir", str(data_dir),
-            "--train-limit", "400", "--test-rows", "1000", "--validation-rows", "300",
-            "--epochs", "1", "--units", "8", "--fasttext-dim", "16", "--fasttext-epochs", "1",
-            "--alpha", "0.7", "--augment-copies", "1", "--tracking-uri", uri, "--output-dir", str(tmp_path / "out")]
+    argv = [
+        "distill",
+        "--teacher-run",
+        teacher_id,
+        "--data-dir",
+        str(data_dir),
+        "--train-limit",
+        "400",
+        "--test-rows",
+        "1000",
+        "--validation-rows",
+        "300",
+        "--epochs",
+        "1",
+        "--units",
+        "8",
+        "--fasttext-dim",
+        "16",
+        "--fasttext-epochs",
+        "1",
+        "--alpha",
+        "0.7",
+        "--augment-copies",
+        "1",
+        "--tracking-uri",
+        uri,
+        "--output-dir",
+        str(tmp_path / "out"),
+    ]
     args = cli.build_parser().parse_args(argv)
     splits = splits_from_args(args)
     frame = pd.concat([splits.train, splits.validation])
-    stub = pd.DataFrame({"text": frame["text"],
-                         "teacher_probability": np.where(frame["label"] == 1, 0.8, 0.3)
-                         .astype(np.float32)})
+    stub = pd.DataFrame(
+        {"text": frame["text"], "teacher_probability": np.where(frame["label"] == 1, 0.8, 0.3).astype(np.float32)}
+    )
     path = distill.cache_path(tmp_path / "out", teacher_id)
     path.parent.mkdir(parents=True)
     stub.to_parquet(path, index=False)
-    copies = distill.augmented_transfer_copies(
-        splits.train, augment.AugmentSettings(copies=1, seed=args.seed))
-    pd.DataFrame({"text": copies, "teacher_probability": np.full(len(copies), 0.5, np.float32)}
-                 ).to_parquet(distill.augmented_cache_path(tmp_path / "out", teacher_id))
+    copies = distill.augmented_transfer_copies(splits.train, augment.AugmentSettings(copies=1, seed=args.seed))
+    pd.DataFrame({"text": copies, "teacher_probability": np.full(len(copies), 0.5, np.float32)}).to_parquet(
+        distill.augmented_cache_path(tmp_path / "out", teacher_id)
+    )
 
     def no_teacher(*_, **__):
         raise AssertionError("every text is cached: the teacher must not be loaded")
@@ -81,8 +106,7 @@ def test_student_trains_on_cached_soft_targets_without_the_teacher(distilled_run
     assert 200 < augmentation["rows"] < 400  # copies equal to their tweet are dropped
     assert summary["params"]["augmented_rows"] == augmentation["rows"]
     run_dir = tmp_path / "out" / distill.RUN_DIR_NAME
-    assert {"model.keras", "tokenizer.json", "run.json", "held_out_test.parquet"} <= {
-        p.name for p in run_dir.iterdir()}
+    assert {"model.keras", "tokenizer.json", "run.json", "held_out_test.parquet"} <= {p.name for p in run_dir.iterdir()}
 
     mlflow.set_tracking_uri(summary["tracking_uri"])
     client = MlflowClient()
@@ -93,8 +117,7 @@ def test_student_trains_on_cached_soft_targets_without_the_teacher(distilled_run
     for split in ("validation", "test", "manual"):
         assert f"{split}_accuracy" in run.data.metrics
     assert "teacher_scoring_seconds" not in run.data.metrics  # nothing was scored
-    assert {"evaluation/roc.png"} <= {
-        a.path for a in client.list_artifacts(summary["run_id"], "evaluation")}
+    assert {"evaluation/roc.png"} <= {a.path for a in client.list_artifacts(summary["run_id"], "evaluation")}
     # the student is not registered by the training command: promotion is a separate step
     assert summary["registered_version"] is None
 
@@ -111,8 +134,9 @@ def test_promote_registers_the_student_and_annotate_adds_the_distillation_block(
 
     target = tmp_path / "artefact"
     target.mkdir()
-    (target / "model_card.json").write_text(json.dumps(
-        {"name": "tiny", "version": "2", "mlflow": {"run_id": summary["run_id"]}}))
+    (target / "model_card.json").write_text(
+        json.dumps({"name": "tiny", "version": "2", "mlflow": {"run_id": summary["run_id"]}})
+    )
     args = parser.parse_args(["distill", "--annotate-card", str(target), "--output-dir", out])
     assert args.handler(args) == 0
     card = json.loads((target / "model_card.json").read_text())

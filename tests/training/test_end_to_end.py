@@ -21,21 +21,50 @@ pytestmark = pytest.mark.slow  # trains, exports and assesses real models: minut
 
 
 def _train_args(tmp_path, data_dir, family, *extra):
-    return cli.build_parser().parse_args([
-        "train", family, "--data-dir", str(data_dir), "--train-limit", "400",
-        "--test-rows", "1000", "--validation-rows", "300", "--epochs", "1",
-        "--tracking-uri", f"sqlite:///{tmp_path}/mlflow.db", "--output-dir", str(tmp_path / "out"),
-        *extra,
-    ])
+    return cli.build_parser().parse_args(
+        [
+            "train",
+            family,
+            "--data-dir",
+            str(data_dir),
+            "--train-limit",
+            "400",
+            "--test-rows",
+            "1000",
+            "--validation-rows",
+            "300",
+            "--epochs",
+            "1",
+            "--tracking-uri",
+            f"sqlite:///{tmp_path}/mlflow.db",
+            "--output-dir",
+            str(tmp_path / "out"),
+            *extra,
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory, data_dir):
     tmp_path = tmp_path_factory.mktemp("e2e")
     # the shipped recipe in miniature: n-gram vectors served in the graph, lexicon, unseen copies
-    args = _train_args(tmp_path, data_dir, "fasttext-lstm", "--units", "8", "--fasttext-dim", "16",
-                       "--fasttext-epochs", "1", "--subword-buckets", "500", "--lexicon",
-                       "--unseen-copies", "1", "--register-champion")
+    args = _train_args(
+        tmp_path,
+        data_dir,
+        "fasttext-lstm",
+        "--units",
+        "8",
+        "--fasttext-dim",
+        "16",
+        "--fasttext-epochs",
+        "1",
+        "--subword-buckets",
+        "500",
+        "--lexicon",
+        "--unseen-copies",
+        "1",
+        "--register-champion",
+    )
     summary = args.handler(args)
     return tmp_path, summary
 
@@ -84,8 +113,7 @@ def test_export_checks_parity_and_serving_loads_the_artefact(trained_run):
     assert 0.3 <= model.threshold <= 0.7 and model.card["calibration"]["test"]["ece"] >= 0
     # an unseen word reaches the graph as its own id past the vocabulary, with its n-grams
     feeds = model.tokenizer.feeds(["flightzz crewzz"])
-    assert feeds["token_ids"][0, -2:].tolist() == [len(model.tokenizer.vocabulary),
-                                                   len(model.tokenizer.vocabulary) + 1]
+    assert feeds["token_ids"][0, -2:].tolist() == [len(model.tokenizer.vocabulary), len(model.tokenizer.vocabulary) + 1]
     assert feeds["subword_ids"].shape[0] == 2 and (feeds["subword_ids"] > 0).any()
     assert model.session.get_outputs()[0].name == "probability"
     probabilities = model.predict_proba(["I love it :)", "worst day ever", ""])
@@ -97,8 +125,8 @@ def test_export_checks_parity_and_serving_loads_the_artefact(trained_run):
     assert json.loads((target / "model_card.json").read_text())["mlflow"]["alias"] == "champion"
     assert {"mask_0.0", "mask_0.3", "madeup_0.3", "vocabulary_2000"} <= set(card["robustness"])
     assert card["robustness"]["mask_0.0"] == pytest.approx(
-        card["quantisation"][f"test_accuracy_{'int8' if card['quantisation']['shipped'] else 'fp32'}"],
-        abs=1e-4)
+        card["quantisation"][f"test_accuracy_{'int8' if card['quantisation']['shipped'] else 'fp32'}"], abs=1e-4
+    )
     assert "robustness_mask_0.3" in client.get_run(summary["run_id"]).data.metrics
 
 
@@ -121,8 +149,9 @@ def test_exporting_the_same_run_again_keeps_the_written_record(trained_run):
 def test_export_fails_when_onnx_and_keras_disagree(trained_run):
     tmp_path, _ = trained_run
     with pytest.raises(export.ExportError, match="differs"):
-        export.export_artifact(tmp_path / "out" / "fasttext_lstm", tmp_path / "never",
-                               max_diff=-1.0, log_to_mlflow=False)
+        export.export_artifact(
+            tmp_path / "out" / "fasttext_lstm", tmp_path / "never", max_diff=-1.0, log_to_mlflow=False
+        )
     assert not (tmp_path / "never").exists()
 
 
@@ -142,13 +171,24 @@ def test_assess_and_robustness_compare_two_artefacts_in_one_run(trained_run, dat
     tmp_path, _ = trained_run
     target = tmp_path / "onnx_models" / "tiny"
     if not target.is_dir():
-        export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, name="tiny",
-                               log_to_mlflow=False)
+        export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, name="tiny", log_to_mlflow=False)
     committed = Path(__file__).resolve().parents[2] / "onnx_models" / "fasttext_lstm"
     output = tmp_path / "assess.json"
-    args = cli.build_parser().parse_args([
-        "assess", str(committed), str(target), "--data-dir", str(data_dir), "--test-rows", "1000",
-        "--validation-rows", "300", "--output", str(output)])
+    args = cli.build_parser().parse_args(
+        [
+            "assess",
+            str(committed),
+            str(target),
+            "--data-dir",
+            str(data_dir),
+            "--test-rows",
+            "1000",
+            "--validation-rows",
+            "300",
+            "--output",
+            str(output),
+        ]
+    )
     assert args.handler(args) == 0
     table = json.loads(output.read_text())
     (first, shipped), (second, tiny) = table.items()

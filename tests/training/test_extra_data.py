@@ -9,17 +9,28 @@ from model_build.feedback_export import training_rows, write_csv
 
 
 def feedback_record(text: str, sentiment: str, is_correct: bool) -> dict:
-    return {"prediction_id": "0f8fad5b-d9cb-469f-a165-70867728950e", "text": text, "sentiment": sentiment,
-            "probability": 0.9 if sentiment == "positive" else 0.1, "is_correct": is_correct,
-            "model_version": "fasttext_lstm@1", "received_at": "2026-11-25T10:00:00.000Z"}
+    return {
+        "prediction_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "text": text,
+        "sentiment": sentiment,
+        "probability": 0.9 if sentiment == "positive" else 0.1,
+        "is_correct": is_correct,
+        "model_version": "fasttext_lstm@1",
+        "received_at": "2026-11-25T10:00:00.000Z",
+    }
 
 
 def test_exported_feedback_is_added_to_training_with_corrected_labels(data_dir, tmp_path):
     export = tmp_path / "feedback.csv"
-    write_csv(training_rows([
-        feedback_record("zzq rejected: the delay was sooo fun", "positive", is_correct=False),
-        feedback_record("zzq confirmed: lovely crew today", "positive", is_correct=True),
-    ]), export)
+    write_csv(
+        training_rows(
+            [
+                feedback_record("zzq rejected: the delay was sooo fun", "positive", is_correct=False),
+                feedback_record("zzq confirmed: lovely crew today", "positive", is_correct=True),
+            ]
+        ),
+        export,
+    )
 
     splits = data.build_splits(data_dir, test_rows=1000, validation_rows=500, extra_files=(export,))
 

@@ -31,12 +31,39 @@ def retrained(live_host, azurite, data_dir, tmp_path_factory):
     posted = post_feedback(live_host.base_url, synthetic_tweets(FEEDBACK_ROWS, seed=3))
     until = datetime.now(UTC) + timedelta(seconds=1)
     uri = f"sqlite:///{tmp_path}/mlflow.db"
-    code = cli.main([
-        "retrain", "--connection-string", azurite.connection_string, "--table", "feedbacklive",
-        "--since", since.isoformat(), "--until", until.isoformat(), "--data-dir", str(data_dir),
-        "--train-limit", "400", "--test-rows", "1000", "--validation-rows", "300", "--epochs", "1",
-        "--units", "8", "--fasttext-dim", "16", "--fasttext-epochs", "1",
-        "--output-dir", str(tmp_path / "out"), "--tracking-uri", uri])
+    code = cli.main(
+        [
+            "retrain",
+            "--connection-string",
+            azurite.connection_string,
+            "--table",
+            "feedbacklive",
+            "--since",
+            since.isoformat(),
+            "--until",
+            until.isoformat(),
+            "--data-dir",
+            str(data_dir),
+            "--train-limit",
+            "400",
+            "--test-rows",
+            "1000",
+            "--validation-rows",
+            "300",
+            "--epochs",
+            "1",
+            "--units",
+            "8",
+            "--fasttext-dim",
+            "16",
+            "--fasttext-epochs",
+            "1",
+            "--output-dir",
+            str(tmp_path / "out"),
+            "--tracking-uri",
+            uri,
+        ]
+    )
     assert code == 0
     return posted, tmp_path / "out", uri
 

@@ -45,11 +45,19 @@ def test_the_catch_all_sorts_after_every_other_function_in_the_hosts_order():
     assert names[-1] == FUNCTION_NAME
 
 
-@pytest.mark.parametrize("method, path, allow", [
-    ("GET", "predict", "POST"), ("HEAD", "predict", "POST"), ("PUT", "feedback", "POST"),
-    ("HEAD", "health", "GET"), ("POST", "ui", "GET"), ("DELETE", "ui/assets/page.js", "GET"),
-    ("OPTIONS", "openapi.json", "GET"), ("GET", "PREDICT/", "POST"),
-])
+@pytest.mark.parametrize(
+    "method, path, allow",
+    [
+        ("GET", "predict", "POST"),
+        ("HEAD", "predict", "POST"),
+        ("PUT", "feedback", "POST"),
+        ("HEAD", "health", "GET"),
+        ("POST", "ui", "GET"),
+        ("DELETE", "ui/assets/page.js", "GET"),
+        ("OPTIONS", "openapi.json", "GET"),
+        ("GET", "PREDICT/", "POST"),
+    ],
+)
 def test_a_served_path_with_another_method_is_405_with_allow(method, path, allow):
     response = call_catch_all(method, path)
     assert response.status_code == 405 and response.headers.get("Allow") == allow
@@ -72,7 +80,8 @@ def test_known_paths_and_methods_come_from_the_registered_functions():
 
     app.register_functions(catch_all_blueprint(app))
     functions = {f.get_function_name(): f.get_user_function() for f in app.get_functions()}
-    request = func.HttpRequest("POST", "http://localhost/api/reports/monday", body=b"",
-                               route_params={"path": "reports/monday"})
+    request = func.HttpRequest(
+        "POST", "http://localhost/api/reports/monday", body=b"", route_params={"path": "reports/monday"}
+    )
     response = functions[FUNCTION_NAME](request)
     assert response.status_code == 405 and response.headers.get("Allow") == "DELETE, GET"

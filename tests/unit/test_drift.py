@@ -20,8 +20,13 @@ from predict.subwords import SubwordSettings
 from predict.tokenizer import OOV_TOKEN, PAD_TOKEN, TOKEN_IDS, TweetTokenizer
 
 WORDS = ("the", "flight", "was", "late", "good", "crew")
-TEXTS = ["the flight was late", "the yeet flight was bussin", "", "rizz gyatt",
-         " ".join(["good"] * 49 + ["skibidi"] * 11)]  # 60 tokens: 49 known, then 1 of 11 unseen read
+TEXTS = [
+    "the flight was late",
+    "the yeet flight was bussin",
+    "",
+    "rizz gyatt",
+    " ".join(["good"] * 49 + ["skibidi"] * 11),
+]  # 60 tokens: 49 known, then 1 of 11 unseen read
 
 
 def tokenizer(subwords: SubwordSettings | None) -> TweetTokenizer:
@@ -53,8 +58,12 @@ def test_dimensions_are_flat_json_values_under_the_contract_names():
     tok = tokenizer(None)
     (dims, empty) = drift_signals(tok.encode_normalized(TEXTS[1:3]), token_counts(TEXTS[1:3]), tok).dimensions()
     assert tuple(dims) == DRIFT_FIELDS
-    assert dims == {UNKNOWN_WORD_SHARE: 0.4, TOKEN_COUNT: 5, TRUNCATED: False,
-                    NORMALIZATION_VERSION_FIELD: NORMALIZATION_VERSION}
+    assert dims == {
+        UNKNOWN_WORD_SHARE: 0.4,
+        TOKEN_COUNT: 5,
+        TRUNCATED: False,
+        NORMALIZATION_VERSION_FIELD: NORMALIZATION_VERSION,
+    }
     assert all(type(v) in (float, int, bool, str) for v in dims.values())  # no numpy scalars
     assert empty[UNKNOWN_WORD_SHARE] == 0.0 and empty[TOKEN_COUNT] == 0
 

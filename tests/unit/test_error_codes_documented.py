@@ -51,11 +51,13 @@ def _code_expression(node: ast.AST, constructors: dict[str, int]) -> ast.expr | 
 def _is_passed_on(expression: ast.expr) -> bool:
     """`code` or `error.code`: a code built (and collected) where the error was raised."""
     return (isinstance(expression, ast.Name) and expression.id == "code") or (
-        isinstance(expression, ast.Attribute) and expression.attr == "code")
+        isinstance(expression, ast.Attribute) and expression.attr == "code"
+    )
 
 
-def codes_in_source(source: str, where: str = "<source>",
-                    constructors: dict[str, int] = FUNCTION_CODE_ARGUMENT) -> set[str]:
+def codes_in_source(
+    source: str, where: str = "<source>", constructors: dict[str, int] = FUNCTION_CODE_ARGUMENT
+) -> set[str]:
     """The error codes a module can send; AssertionError for a code that is not a literal."""
     codes = set()
     for node in ast.walk(ast.parse(source)):
@@ -69,7 +71,7 @@ def codes_in_source(source: str, where: str = "<source>",
 
 
 def _literal_codes(expression: ast.expr) -> set[str]:
-    """"a" -> {"a"}; `"a" if ... else "b"` -> {"a", "b"}; anything else (a name, an f-string) -> empty."""
+    """ "a" -> {"a"}; `"a" if ... else "b"` -> {"a", "b"}; anything else (a name, an f-string) -> empty."""
     if isinstance(expression, ast.Constant) and isinstance(expression.value, str):
         return {expression.value}
     if isinstance(expression, ast.IfExp):
@@ -101,20 +103,32 @@ def served_error_codes() -> set[str]:
 
 
 def test_collector_reads_every_way_the_code_sends_an_error():
-    source = '''
+    source = """
 raise ApiError(404, "not_found", "x")
 raise bad_request("invalid_json", "x")
 raise errors.too_large(code="body_too_large", message="x")
 body = unavailable("invalid_request" if status < 500 else "internal_error", "x")
 answer = {"error": {"code": "too_many_connections", "message": "x"}}
 passed_on = ApiError(400, error.code, error.message)
-'''
-    assert codes_in_source(source) == {"not_found", "invalid_json", "body_too_large", "invalid_request",
-                                       "internal_error", "too_many_connections"}
+"""
+    assert codes_in_source(source) == {
+        "not_found",
+        "invalid_json",
+        "body_too_large",
+        "invalid_request",
+        "internal_error",
+        "too_many_connections",
+    }
 
 
-@pytest.mark.parametrize("source", ['raise bad_request(CODE, "x")', 'raise ApiError(400, f"{kind}_error", "x")',
-                                    'answer = {"code": codes[0], "message": "x"}'])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'raise bad_request(CODE, "x")',
+        'raise ApiError(400, f"{kind}_error", "x")',
+        'answer = {"code": codes[0], "message": "x"}',
+    ],
+)
 def test_a_code_that_is_not_a_literal_is_refused(source):
     with pytest.raises(AssertionError, match="not a string literal"):
         codes_in_source(source)

@@ -40,7 +40,8 @@ def test_a_key_and_an_identity_are_never_combined():
 
 
 def test_azure_identity_is_imported_only_when_an_account_url_is_given():
-    code = ("import sys, model_build.feedback_export, model_build.feedback_delete\n"
-            "print('azure.identity' in sys.modules)")
+    code = (
+        "import sys, model_build.feedback_export, model_build.feedback_delete\nprint('azure.identity' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr

@@ -25,11 +25,24 @@ def test_utf8_bom_is_tolerated():
     assert read_json_object(request('\ufeff{"text": "hi"}'.encode()), 100) == {"text": "hi"}
 
 
-@pytest.mark.parametrize("body", [
-    b"   ", b"{", b"not json", b'{"text": "hi"', b"[1, 2]", b'"text"', b"null", b"42",
-    b'{"text": NaN}', b'{"p": Infinity}', b"\xff\xfe\x00garbage", b'{"text": "\xc3\x28"}',
-    b"[" * 100_000 + b"]" * 100_000,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"   ",
+        b"{",
+        b"not json",
+        b'{"text": "hi"',
+        b"[1, 2]",
+        b'"text"',
+        b"null",
+        b"42",
+        b'{"text": NaN}',
+        b'{"p": Infinity}',
+        b"\xff\xfe\x00garbage",
+        b'{"text": "\xc3\x28"}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
 def test_malformed_bodies_are_400_invalid_json(body):
     error = error_of(body, limit=10_000_000)
     assert (error.status, error.code) == (400, "invalid_json")

@@ -10,7 +10,8 @@ from model_build import report
 def test_the_model_report_matches_the_deployed_card():
     card = json.loads(report.CARD_FILE.read_text(encoding="utf-8"))
     assert report.generated_block(report.DOC_FILE) == report.render(card).strip("\n"), (
-        "docs/model.md is stale: run `python -m model_build report`")
+        "docs/model.md is stale: run `python -m model_build report`"
+    )
 
 
 def test_the_report_names_the_served_version_and_threshold():

@@ -31,17 +31,25 @@ def test_drift_queries_read_the_dimensions_the_code_writes(name):
 
 def drift_rule(result) -> list[str]:
     assert result.returncode == 0, result.stderr
-    return next(a for a in commands(result.stdout)
-                if a[:4] == ["az", "monitor", "scheduled-query", "create"]
-                and option(a, "--name") == "tweet-sentiment-unknown-word-drift")
+    return next(
+        a
+        for a in commands(result.stdout)
+        if a[:4] == ["az", "monitor", "scheduled-query", "create"]
+        and option(a, "--name") == "tweet-sentiment-unknown-word-drift"
+    )
 
 
 def test_drift_rule_uses_the_query_file_with_the_baseline_and_threshold_filled_in(failing_az):
-    result = run_script("--dry-run", env_overrides={"DRIFT_BASELINE": "0.081", "DRIFT_MAX_RISE": "0.07"},
-                        path_prefix=failing_az)
+    result = run_script(
+        "--dry-run", env_overrides={"DRIFT_BASELINE": "0.081", "DRIFT_MAX_RISE": "0.07"}, path_prefix=failing_az
+    )
     rule = drift_rule(result)
-    expected = (one_line("alert_unknown_word_drift.kql").replace("{baseline}", "0.081")
-                .replace("{max_rise}", "0.07").replace("{min_tweets}", "100"))
+    expected = (
+        one_line("alert_unknown_word_drift.kql")
+        .replace("{baseline}", "0.081")
+        .replace("{max_rise}", "0.07")
+        .replace("{min_tweets}", "100")
+    )
     assert "{" not in expected
     assert option(rule, "--condition-query") == "UnknownWordDrift=" + expected
     assert option(rule, "--condition") == "count 'UnknownWordDrift' > 0"
@@ -70,7 +78,8 @@ def recording_az(tmp_path, baseline_answer: str):
         '  "resource show --resource-group") echo /subscriptions/s1/appi ;;\n'
         '  "monitor action-group create") echo /subscriptions/s1/ag-id ;;\n'
         f'  "monitor app-insights query") printf {shlex.quote(baseline_answer)} ;;\n'
-        "esac\n")
+        "esac\n"
+    )
     fake.chmod(0o755)
     return fake.parent, log
 
@@ -95,8 +104,10 @@ def test_too_few_tweets_for_a_baseline_leave_the_drift_rule_alone(tmp_path):
     assert "not changed: 12 tweets" in result.stdout
 
 
-@pytest.mark.parametrize("setting, value", [("DRIFT_MAX_RISE", "five"), ("DRIFT_MAX_RISE", "1.5"),
-                                            ("DRIFT_BASELINE", "-0.1"), ("DRIFT_MIN_TWEETS", "1e3")])
+@pytest.mark.parametrize(
+    "setting, value",
+    [("DRIFT_MAX_RISE", "five"), ("DRIFT_MAX_RISE", "1.5"), ("DRIFT_BASELINE", "-0.1"), ("DRIFT_MIN_TWEETS", "1e3")],
+)
 def test_bad_drift_settings_are_refused(setting, value, failing_az):
     result = run_script("--dry-run", env_overrides={setting: value}, path_prefix=failing_az)
     assert result.returncode == 2 and setting in result.stderr

@@ -26,8 +26,11 @@ SCRIPT = MONITORING / "configure_alert.sh"
 # Application Insights severityLevel as the traces table holds it. The envelope schema names the
 # levels; the OpenTelemetry exporter actually sends the number. Both are accepted here.
 SEVERITY_LEVELS = {"Verbose": 0, "Information": 1, "Warning": 2, "Error": 3, "Critical": 4}
-EVENT_NAMES = {value for name, value in vars(telemetry).items() if name.isupper() and isinstance(value, str)
-               and name != "LOGGER_NAME"}
+EVENT_NAMES = {
+    value
+    for name, value in vars(telemetry).items()
+    if name.isupper() and isinstance(value, str) and name != "LOGGER_NAME"
+}
 
 _WHERE = re.compile(r'\|\s*where\s+(?P<lhs>.+?)\s*(?P<op>==|=~)\s*(?P<rhs>"[^"]*"|\d+)\s*')
 _DIMENSION = re.compile(r"(?:tostring\()?customDimensions\.(\w+)\)?")
@@ -40,8 +43,11 @@ def severity_number(value: int | str) -> int:
 
 
 def query_lines(path: Path) -> list[str]:
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.strip().startswith("//")]
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.strip().startswith("//")
+    ]
 
 
 @dataclass(frozen=True)
@@ -151,8 +157,13 @@ def test_alert_counts_each_rejected_prediction_once():
 
 def test_every_query_uses_event_names_that_the_code_writes():
     files = sorted(MONITORING.glob("*.kql"))
-    assert {f.name for f in files} >= {"alert_rejected_predictions.kql", "rejected_predictions.kql",
-                                       "rejection_rate.kql", "prediction_latency.kql", "sentiment_mix.kql"}
+    assert {f.name for f in files} >= {
+        "alert_rejected_predictions.kql",
+        "rejected_predictions.kql",
+        "rejection_rate.kql",
+        "prediction_latency.kql",
+        "sentiment_mix.kql",
+    }
     for path in files:
         lines = query_lines(path)
         assert lines[0] == "traces", path.name
@@ -163,8 +174,13 @@ def test_every_query_uses_event_names_that_the_code_writes():
 
 
 def run_script(*args: str, env_overrides: dict | None = None, path_prefix: Path | None = None):
-    env = {"PATH": os.environ["PATH"], "RESOURCE_GROUP": "rg-tweets", "APP_INSIGHTS_NAME": "appi-tweets",
-           "ALERT_EMAILS": "ops@example.com, lead@example.org", "LOCATION": "westeurope"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "RESOURCE_GROUP": "rg-tweets",
+        "APP_INSIGHTS_NAME": "appi-tweets",
+        "ALERT_EMAILS": "ops@example.com, lead@example.org",
+        "LOCATION": "westeurope",
+    }
     if path_prefix:
         env["PATH"] = f"{path_prefix}:{env['PATH']}"
     env.update(env_overrides or {})
@@ -200,7 +216,7 @@ def test_dry_run_prints_the_rule_and_the_action_group(failing_az):
     argvs = commands(result.stdout)
     group = next(a for a in argvs if a[:4] == ["az", "monitor", "action-group", "create"])
     rule = next(a for a in argvs if a[:4] == ["az", "monitor", "scheduled-query", "create"])
-    emails = [group[i + 2:i + 4] for i, token in enumerate(group) if token == "--action"]
+    emails = [group[i + 2 : i + 4] for i, token in enumerate(group) if token == "--action"]
     assert [e[1] for e in emails] == ["ops@example.com", "lead@example.org"]
     assert all(group[i + 1] == "email" for i, token in enumerate(group) if token == "--action")
     assert option(group, "--resource-group") == "rg-tweets"
@@ -227,23 +243,29 @@ def test_real_run_passes_the_ids_from_azure_along(tmp_path):
         f"printf '%q ' \"$@\" >> {log}; echo >> {log}\n"
         'case "$1 $2 $3" in\n'
         '  "resource show --resource-group") echo /subscriptions/s1/resourceGroups/rg-tweets/providers/'
-        'microsoft.insights/components/appi-tweets ;;\n'
+        "microsoft.insights/components/appi-tweets ;;\n"
         '  "monitor action-group create") echo /subscriptions/s1/ag-id ;;\n'
         '  "monitor app-insights query") printf "2500\\n0.081\\n" ;;\n'  # tweets, 28-day baseline
-        "esac\n")
+        "esac\n"
+    )
     fake.chmod(0o755)
     result = run_script(path_prefix=fake.parent)
     assert result.returncode == 0, result.stderr
     argvs = [shlex.split(line) for line in log.read_text().splitlines()]
-    assert [a[:3] for a in argvs] == [["resource", "show", "--resource-group"],
-                                      ["monitor", "action-group", "create"],
-                                      ["extension", "add", "--name"],
-                                      ["monitor", "scheduled-query", "create"],
-                                      ["extension", "add", "--name"],
-                                      ["monitor", "app-insights", "query"],
-                                      ["monitor", "scheduled-query", "create"]]
+    assert [a[:3] for a in argvs] == [
+        ["resource", "show", "--resource-group"],
+        ["monitor", "action-group", "create"],
+        ["extension", "add", "--name"],
+        ["monitor", "scheduled-query", "create"],
+        ["extension", "add", "--name"],
+        ["monitor", "app-insights", "query"],
+        ["monitor", "scheduled-query", "create"],
+    ]
     rule = argvs[3]
-    assert option(rule, "--scopes") == "/subscriptions/s1/resourceGroups/rg-tweets/providers/microsoft.insights/components/appi-tweets"
+    assert (
+        option(rule, "--scopes")
+        == "/subscriptions/s1/resourceGroups/rg-tweets/providers/microsoft.insights/components/appi-tweets"
+    )
     assert option(rule, "--action-groups") == "/subscriptions/s1/ag-id"
 
 

@@ -7,36 +7,42 @@ import pytest
 from predict.normalize import normalize_tweet
 
 
-@pytest.mark.parametrize(("tweet", "expected"), [
-    ("@united thanks for losing my bag!!! http://bit.ly/abc :(", "thanks for losing my bag ! ! sad"),
-    ("Sooooo happy today :-) #blessed", "soo happy today smile blessed"),
-    ("I &lt;3 my new phone &amp; case", "i love my new phone case"),
-    ("Can&#39;t wait for the weekend ;)", "can't wait for the weekend wink"),
-    ("Watching the game... www.espn.com/nba  love it", "watching the game love it"),
-    ("I didn\u2019t like it", "i didn't like it"),
-    ("xD that was funny", "laugh that was funny"),
-    ("I am not happy with this flight 😡", "i am not happy with this flight angry"),
-    ("Going to #Paris tomorrow &quot;yay&quot;", "going to paris tomorrow yay"),
-    ("the meeting is at 12:30", "the meeting is at 12 30"),
-])
+@pytest.mark.parametrize(
+    ("tweet", "expected"),
+    [
+        ("@united thanks for losing my bag!!! http://bit.ly/abc :(", "thanks for losing my bag ! ! sad"),
+        ("Sooooo happy today :-) #blessed", "soo happy today smile blessed"),
+        ("I &lt;3 my new phone &amp; case", "i love my new phone case"),
+        ("Can&#39;t wait for the weekend ;)", "can't wait for the weekend wink"),
+        ("Watching the game... www.espn.com/nba  love it", "watching the game love it"),
+        ("I didn\u2019t like it", "i didn't like it"),
+        ("xD that was funny", "laugh that was funny"),
+        ("I am not happy with this flight 😡", "i am not happy with this flight angry"),
+        ("Going to #Paris tomorrow &quot;yay&quot;", "going to paris tomorrow yay"),
+        ("the meeting is at 12:30", "the meeting is at 12 30"),
+    ],
+)
 def test_neural_pipeline_turns_tweets_into_plain_lowercase_words(tweet, expected):
     assert normalize_tweet(tweet) == expected
 
 
-@pytest.mark.parametrize(("tweet", "expected"), [
-    ("landed \U0001F602\U0001F602", "landed haha haha"),           # face with tears of joy
-    ("see you soon \u2764\ufe0f", "see you soon love"),            # red heart (with variation selector)
-    ("\U0001F494 missed it", "heartbroken missed it"),            # broken heart, not "love"
-    ("\U0001F44E customer service", "bad customer service"),      # thumbs down
-    ("\U0001F44D thanks", "great thanks"),                        # thumbs up
-    ("\U0001F62D\U0001F62D", "cry cry"),                          # loudly crying face
-    ("delayed again \U0001F644", "delayed again ugh"),            # face with rolling eyes
-    ("\u2708\ufe0f on time", "airplane on time"),                 # no emotion: its English name
-    ("on hold again \U0001F926\u200d\u2642\ufe0f", "on hold again ugh"),  # man facepalming (ZWJ)
-    ("\U0001F44D\U0001F3FD ok", "great ok"),                       # thumbs up, skin tone
-    ("lost my bag \U0001F595", "lost my bag angry"),               # middle finger
-    ("\U0001F4A9 service", "crap service"),                        # pile of poo
-])
+@pytest.mark.parametrize(
+    ("tweet", "expected"),
+    [
+        ("landed \U0001f602\U0001f602", "landed haha haha"),  # face with tears of joy
+        ("see you soon \u2764\ufe0f", "see you soon love"),  # red heart (with variation selector)
+        ("\U0001f494 missed it", "heartbroken missed it"),  # broken heart, not "love"
+        ("\U0001f44e customer service", "bad customer service"),  # thumbs down
+        ("\U0001f44d thanks", "great thanks"),  # thumbs up
+        ("\U0001f62d\U0001f62d", "cry cry"),  # loudly crying face
+        ("delayed again \U0001f644", "delayed again ugh"),  # face with rolling eyes
+        ("\u2708\ufe0f on time", "airplane on time"),  # no emotion: its English name
+        ("on hold again \U0001f926\u200d\u2642\ufe0f", "on hold again ugh"),  # man facepalming (ZWJ)
+        ("\U0001f44d\U0001f3fd ok", "great ok"),  # thumbs up, skin tone
+        ("lost my bag \U0001f595", "lost my bag angry"),  # middle finger
+        ("\U0001f4a9 service", "crap service"),  # pile of poo
+    ],
+)
 def test_emoji_become_their_emotion_word_or_their_name(tweet, expected):
     assert normalize_tweet(tweet) == expected
 

@@ -49,8 +49,9 @@ HOSTILE_SHAPES = {
     "zero-width characters": "\u200b\u200c\u2060" * (LENGTH // 3),
     "mixed scripts": "a\u0434\u4e2d\u0627\U0001f602" * (LENGTH // 5),
     "HTML entities": "&#128514;" * (LENGTH // 9),
-    "random emoji": "".join(_rng.choice("\U0001f602\U0001f621\u2764\U0001f44d\U0001f3fd\u200d\ufe0f")
-                            for _ in range(LENGTH)),
+    "random emoji": "".join(
+        _rng.choice("\U0001f602\U0001f621\u2764\U0001f44d\U0001f3fd\u200d\ufe0f") for _ in range(LENGTH)
+    ),
 }
 
 
@@ -70,6 +71,7 @@ class _Counted:
                 if isinstance(arg, str):
                     self._work.append(len(arg))
             return attribute(*args, **kwargs)
+
         return counted
 
 

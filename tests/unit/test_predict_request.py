@@ -29,24 +29,27 @@ def test_unknown_fields_are_ignored():
     assert parse_predict_request({"text": "ok", "client": "ios"}, SETTINGS)[0] == ["ok"]
 
 
-@pytest.mark.parametrize("payload, status, code", [
-    ({}, 400, "missing_field"),
-    ({"txt": "typo"}, 400, "missing_field"),
-    ({"text": "a", "texts": ["b"]}, 400, "invalid_field"),
-    ({"text": None}, 400, "invalid_field"),
-    ({"text": 42}, 400, "invalid_field"),
-    ({"text": ["a"]}, 400, "invalid_field"),
-    ({"text": ""}, 400, "empty_text"),
-    ({"text": " \n\t "}, 400, "empty_text"),
-    ({"text": "x" * 21}, 413, "text_too_long"),
-    ({"texts": "one string"}, 400, "invalid_field"),
-    ({"texts": []}, 400, "empty_batch"),
-    ({"texts": ["a", "b", "c", "d"]}, 413, "batch_too_large"),
-    ({"texts": ["a", 1]}, 400, "invalid_field"),
-    ({"texts": ["a", ""]}, 400, "empty_text"),
-    ({"texts": ["a", "y" * 21]}, 413, "text_too_long"),
-    ({"text": "lone \ud800 surrogate"}, 400, "invalid_field"),
-])
+@pytest.mark.parametrize(
+    "payload, status, code",
+    [
+        ({}, 400, "missing_field"),
+        ({"txt": "typo"}, 400, "missing_field"),
+        ({"text": "a", "texts": ["b"]}, 400, "invalid_field"),
+        ({"text": None}, 400, "invalid_field"),
+        ({"text": 42}, 400, "invalid_field"),
+        ({"text": ["a"]}, 400, "invalid_field"),
+        ({"text": ""}, 400, "empty_text"),
+        ({"text": " \n\t "}, 400, "empty_text"),
+        ({"text": "x" * 21}, 413, "text_too_long"),
+        ({"texts": "one string"}, 400, "invalid_field"),
+        ({"texts": []}, 400, "empty_batch"),
+        ({"texts": ["a", "b", "c", "d"]}, 413, "batch_too_large"),
+        ({"texts": ["a", 1]}, 400, "invalid_field"),
+        ({"texts": ["a", ""]}, 400, "empty_text"),
+        ({"texts": ["a", "y" * 21]}, 413, "text_too_long"),
+        ({"text": "lone \ud800 surrogate"}, 400, "invalid_field"),
+    ],
+)
 def test_bad_requests_are_named_precisely(payload, status, code):
     error = error_of(payload)
     assert (error.status, error.code) == (status, code)

@@ -22,11 +22,21 @@ from model_build.retrain_gate import (
 )
 
 SUITE = ("test_behaviour::test_clear_positives_are_positive", "test_sarcasm::test_sincere_thanks_stay_positive")
-CHAMPION = ModelScores(version="fasttext_lstm@4", threshold=0.5, test_accuracy=0.8163, test_tweets=9000,
-                       manual_right=302, manual_tweets=359, feedback_right=30, feedback_tweets=50,
-                       behaviour_passed=SUITE, behaviour_failed=("test_unknown_words::test_x",))
-BETTER = dataclasses.replace(CHAMPION, version="fasttext_lstm@6", test_accuracy=0.8140, manual_right=299,
-                             feedback_right=32)
+CHAMPION = ModelScores(
+    version="fasttext_lstm@4",
+    threshold=0.5,
+    test_accuracy=0.8163,
+    test_tweets=9000,
+    manual_right=302,
+    manual_tweets=359,
+    feedback_right=30,
+    feedback_tweets=50,
+    behaviour_passed=SUITE,
+    behaviour_failed=("test_unknown_words::test_x",),
+)
+BETTER = dataclasses.replace(
+    CHAMPION, version="fasttext_lstm@6", test_accuracy=0.8140, manual_right=299, feedback_right=32
+)
 FEEDBACK = {"rows": 250, "sha256": "ab" * 32, "training_rows": 200, "holdout_rows": 50}
 
 
@@ -36,12 +46,15 @@ def test_a_candidate_meeting_every_condition_replaces_the_champion():
     assert [c.passed for c in result.checks] == [True] * 5
 
 
-@pytest.mark.parametrize("change, failed_check", [
-    ({"feedback_right": 30}, "feedback accuracy"),                       # no gain on the users' tweets
-    ({"test_accuracy": 0.8163 - MAX_TEST_LOSS - 0.0002}, "test accuracy"),
-    ({"manual_right": 302 - MAX_MANUAL_LOSS_TWEETS - 1}, "manual tweets right"),
-    ({"behaviour_passed": SUITE[:1], "behaviour_failed": SUITE[1:]}, "behaviour tests"),
-])
+@pytest.mark.parametrize(
+    "change, failed_check",
+    [
+        ({"feedback_right": 30}, "feedback accuracy"),  # no gain on the users' tweets
+        ({"test_accuracy": 0.8163 - MAX_TEST_LOSS - 0.0002}, "test accuracy"),
+        ({"manual_right": 302 - MAX_MANUAL_LOSS_TWEETS - 1}, "manual tweets right"),
+        ({"behaviour_passed": SUITE[:1], "behaviour_failed": SUITE[1:]}, "behaviour tests"),
+    ],
+)
 def test_each_condition_alone_keeps_the_champion_with_its_numbers(change, failed_check):
     result = decide(dataclasses.replace(BETTER, **change), CHAMPION)
     assert result.decision == KEEP and not result.candidate_wins
@@ -52,17 +65,23 @@ def test_each_condition_alone_keeps_the_champion_with_its_numbers(change, failed
 
 def test_too_little_held_out_feedback_keeps_the_champion():
     few = MIN_FEEDBACK_HOLDOUT_ROWS - 1
-    result = decide(dataclasses.replace(BETTER, feedback_tweets=few, feedback_right=few),
-                    dataclasses.replace(CHAMPION, feedback_tweets=few, feedback_right=few - 10))
+    result = decide(
+        dataclasses.replace(BETTER, feedback_tweets=few, feedback_right=few),
+        dataclasses.replace(CHAMPION, feedback_tweets=few, feedback_right=few - 10),
+    )
     assert result.decision == KEEP
-    assert result.reasons == [f"feedback held out: {few} held-out feedback rows (at least "
-                              f"{MIN_FEEDBACK_HOLDOUT_ROWS} needed)"]
+    assert result.reasons == [
+        f"feedback held out: {few} held-out feedback rows (at least {MIN_FEEDBACK_HOLDOUT_ROWS} needed)"
+    ]
 
 
 def test_the_boundaries_are_the_written_inequalities():
-    at_the_edge = dataclasses.replace(BETTER, test_accuracy=CHAMPION.test_accuracy - MAX_TEST_LOSS,
-                                      manual_right=CHAMPION.manual_right - MAX_MANUAL_LOSS_TWEETS,
-                                      feedback_right=31)  # 31/50 = 30/50 + 0.02 exactly
+    at_the_edge = dataclasses.replace(
+        BETTER,
+        test_accuracy=CHAMPION.test_accuracy - MAX_TEST_LOSS,
+        manual_right=CHAMPION.manual_right - MAX_MANUAL_LOSS_TWEETS,
+        feedback_right=31,
+    )  # 31/50 = 30/50 + 0.02 exactly
     assert decide(at_the_edge, CHAMPION).decision == REPLACE
     for constant in (MIN_FEEDBACK_HOLDOUT_ROWS, MIN_FEEDBACK_GAIN, MAX_TEST_LOSS, MAX_MANUAL_LOSS_TWEETS):
         assert str(constant) in DECISION_RULE
@@ -92,11 +111,19 @@ def test_a_held_out_text_never_reaches_training_under_another_prediction_id(tmp_
 
     ids = [str(uuid.UUID(int=i * 7919 + 1)) for i in range(200)]
     held, kept = next(i for i in ids if is_held_out(i)), next(i for i in ids if not is_held_out(i))
-    record = {"text": "same tweet twice", "sentiment": "negative", "probability": 0.2, "is_correct": True,
-              "model_version": "fasttext_lstm@4", "received_at": "2026-11-27T10:00:00.000Z"}
+    record = {
+        "text": "same tweet twice",
+        "sentiment": "negative",
+        "probability": 0.2,
+        "is_correct": True,
+        "model_version": "fasttext_lstm@4",
+        "received_at": "2026-11-27T10:00:00.000Z",
+    }
     other = {**record, "text": "another tweet", "prediction_id": ids[-1] if not is_held_out(ids[-1]) else kept}
-    write_csv(training_rows([{**record, "prediction_id": held}, {**record, "prediction_id": kept}, other]),
-              tmp_path / "feedback.csv")
+    write_csv(
+        training_rows([{**record, "prediction_id": held}, {**record, "prediction_id": kept}, other]),
+        tmp_path / "feedback.csv",
+    )
     split = split_export(tmp_path / "feedback.csv", tmp_path)
     assert (split.holdout_rows, split.training_rows) == (1, 1)
     assert "same tweet twice" not in split.training.read_text(encoding="utf-8")

@@ -25,8 +25,14 @@ def get_page(handlers, url="http://localhost/api/ui", headers=None) -> func.Http
 
 
 def get_asset(handlers, name, params=None, headers=None) -> func.HttpResponse:
-    request = func.HttpRequest("GET", f"http://localhost/api/ui/assets/{name}", headers=headers or {},
-                               params=params or {}, route_params={"name": name}, body=b"")
+    request = func.HttpRequest(
+        "GET",
+        f"http://localhost/api/ui/assets/{name}",
+        headers=headers or {},
+        params=params or {},
+        route_params={"name": name},
+        body=b"",
+    )
     return handlers["ui_asset"].get_user_function()(request)
 
 
@@ -75,10 +81,18 @@ def test_page_with_trailing_slash_keeps_absolute_urls(handlers):
     assert 'data-api-base="/api/"' in html and "/api/ui/ui/" not in html
 
 
-@pytest.mark.parametrize(("path", "base"), [
-    ("/api/ui", "/api/"), ("/api/ui/", "/api/"), ("/ui", "/"), ("/custom/prefix/ui", "/custom/prefix/"),
-    ("/api/ui\"><script>", "/api/"), ("/x y/ui", "/api/"), ("/elsewhere", "/api/"),
-])
+@pytest.mark.parametrize(
+    ("path", "base"),
+    [
+        ("/api/ui", "/api/"),
+        ("/api/ui/", "/api/"),
+        ("/ui", "/"),
+        ("/custom/prefix/ui", "/custom/prefix/"),
+        ('/api/ui"><script>', "/api/"),
+        ("/x y/ui", "/api/"),
+        ("/elsewhere", "/api/"),
+    ],
+)
 def test_api_base_comes_from_the_page_path_or_falls_back(path, base):
     assert api_base_from_path(path) == base
 
@@ -107,10 +121,25 @@ def test_a_stale_version_is_not_cached_as_immutable(handlers):
     assert response.status_code == 200 and "immutable" not in response.headers["Cache-Control"]
 
 
-@pytest.mark.parametrize("name", [
-    "../host.json", "..%2Fhost.json", "%2e%2e%2fhost.json", "..\\host.json", "index.html", "page.js.map",
-    "PAGE.CSS", "page.css%00", "", ".", "..", "/etc/passwd", "static/page.css", "../../function_app.py",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../host.json",
+        "..%2Fhost.json",
+        "%2e%2e%2fhost.json",
+        "..\\host.json",
+        "index.html",
+        "page.js.map",
+        "PAGE.CSS",
+        "page.css%00",
+        "",
+        ".",
+        "..",
+        "/etc/passwd",
+        "static/page.css",
+        "../../function_app.py",
+    ],
+)
 def test_anything_off_the_allow_list_is_a_json_404(handlers, name):
     response = get_asset(handlers, name)
     assert response.status_code == 404

@@ -40,7 +40,10 @@ def test_panels_are_log_queries_on_application_insights():
     for item in kql_items(document):
         content = item["content"]
         assert (content["version"], content["queryType"], content["resourceType"]) == (
-            "KqlItem/1.0", 0, "microsoft.insights/components")
+            "KqlItem/1.0",
+            0,
+            "microsoft.insights/components",
+        )
         rendered = re.search(r"\|\s*render\s+(\w+)", content["query"])
         if rendered:  # the query's own render and the panel's chart type agree
             assert content["visualization"] == rendered[1], item["name"]
@@ -48,13 +51,24 @@ def test_panels_are_log_queries_on_application_insights():
 
 def test_panels_cover_what_operators_asked_for():
     files = {p.query_file for p in workbook.PANELS}
-    assert files == {"sentiment_mix.kql", "rejection_rate_by_model.kql", "unknown_word_share.kql",
-                     "latency_percentiles.kql", "feedback_volume.kql", "storage_failures_per_hour.kql"}
+    assert files == {
+        "sentiment_mix.kql",
+        "rejection_rate_by_model.kql",
+        "unknown_word_share.kql",
+        "latency_percentiles.kql",
+        "feedback_volume.kql",
+        "storage_failures_per_hour.kql",
+    }
 
 
 def dry_run(**overrides: str) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ["PATH"], "RESOURCE_GROUP": "rg-tweets", "APP_INSIGHTS_NAME": "appi-tweets",
-           "LOCATION": "westeurope", **overrides}
+    env = {
+        "PATH": os.environ["PATH"],
+        "RESOURCE_GROUP": "rg-tweets",
+        "APP_INSIGHTS_NAME": "appi-tweets",
+        "LOCATION": "westeurope",
+        **overrides,
+    }
     return subprocess.run(["bash", str(SCRIPT), "--dry-run"], env=env, capture_output=True, text=True, timeout=30)
 
 
@@ -69,7 +83,10 @@ def test_deploy_puts_the_workbook_under_a_name_fixed_by_the_app():
     sent = json.loads(option(create, "--serialized-data"))
     assert sent == {**workbook.build_workbook(), "fallbackResourceIds": [app_id]}
     assert (option(create, "--kind"), option(create, "--category"), option(create, "--version")) == (
-        "shared", "workbook", "Notebook/1.0")
+        "shared",
+        "workbook",
+        "Notebook/1.0",
+    )
     assert dry_run().stdout == result.stdout  # a rerun sends the same PUT
 
 

@@ -50,6 +50,7 @@ def test_local_evaluation_uses_the_drift_defaults_of_the_script():
     assert f'"${{DRIFT_MIN_TWEETS:-{render.DRIFT_MIN_TWEETS}}}"' in script
     assert f'"${{DRIFT_MIN_BASELINE_TWEETS:-{render.DRIFT_MIN_BASELINE_TWEETS}}}"' in script
 
+
 def test_doc_table_of_the_drift_alert_is_up_to_date():
     tables = json.loads(render.PANELS_FILE.read_text(encoding="utf-8"))
     text = DOC.read_text(encoding="utf-8")
