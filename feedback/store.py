@@ -228,6 +228,12 @@ class FeedbackStore:
             properties, mode=UpdateMode.MERGE, etag=etag, match_condition=MatchConditions.IfNotModified
         )
 
+    @contextmanager
+    def operator_session(self) -> Iterator[Any]:
+        """The TableClient for operator tools (feedback-delete), storage errors as StorageUnavailable."""
+        with _unavailable_on_error():
+            yield self._table()
+
     def received_between(self, since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
         """Every record with since <= received_at < until (a filtered scan; see the module doc)."""
         with _unavailable_on_error():

@@ -128,7 +128,7 @@ def _positive_days(value: str) -> float:
 
 
 def run(args: argparse.Namespace, now: datetime | None = None) -> int:
-    from feedback.store import StorageUnavailable, _unavailable_on_error
+    from feedback.store import StorageUnavailable
 
     if args.text_contains is not None and not args.text_contains.strip():
         print("--text-contains needs a non-blank text (an empty one would match every feedback)", file=sys.stderr)
@@ -137,8 +137,7 @@ def run(args: argparse.Namespace, now: datetime | None = None) -> int:
     if store is None:
         return 2
     try:
-        with _unavailable_on_error():
-            client = store._table()
+        with store.operator_session() as client:
             if args.prediction_id:
                 entities, criterion = (
                     by_prediction_ids(client, args.prediction_id),
