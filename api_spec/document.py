@@ -72,16 +72,16 @@ def _schemas(s: Settings) -> dict[str, Any]:
             "type": "object",
             "required": ["error"],
             "additionalProperties": False,
+            "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}},
+        },
+        # Named on its own: client generators resolve references to components, not into them.
+        "ErrorDetail": {
+            "type": "object",
+            "required": ["code", "message"],
+            "additionalProperties": False,
             "properties": {
-                "error": {
-                    "type": "object",
-                    "required": ["code", "message"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "code": {"type": "string", "enum": ERROR_CODES},
-                        "message": {"type": "string", "minLength": 1},
-                    },
-                }
+                "code": {"type": "string", "enum": ERROR_CODES},
+                "message": {"type": "string", "minLength": 1},
             },
         },
         "PredictRequest": {
@@ -177,7 +177,7 @@ def _schemas(s: Settings) -> dict[str, Any]:
                         "max_body_bytes": {"type": "integer"},
                     },
                 },
-                "error": {"$ref": "#/components/schemas/Error/properties/error"},
+                "error": {"$ref": "#/components/schemas/ErrorDetail"},
             },
         },
     }

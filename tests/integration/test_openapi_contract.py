@@ -45,6 +45,24 @@ def test_document_is_openapi_3_with_every_route(document):
         assert set(document["paths"][path]) == methods, path
 
 
+def test_every_reference_names_a_component_schema(document):
+    """Client generators (openapi-python-client) resolve `#/components/schemas/<Name>` only: a
+    pointer into a schema's properties made them drop the Health schema."""
+
+    def references(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from [value] if key == "$ref" else references(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from references(item)
+
+    names = set(document["components"]["schemas"])
+    found = set(references(document))
+    assert found and all(r.startswith("#/components/schemas/") for r in found), found
+    assert {r.removeprefix("#/components/schemas/") for r in found} <= names, found
+
+
 @pytest.mark.parametrize("path", ["/predict", "/feedback"])
 def test_keyed_routes_document_the_hosts_empty_401(document, path):
     answer = document["paths"][path]["post"]["responses"]["401"]

@@ -99,7 +99,7 @@ def host_codes() -> set[str]:
 def served_error_codes() -> set[str]:
     request = func.HttpRequest("GET", "http://localhost/api/openapi.json", body=b"")
     document = json.loads(user_function("openapi")(request).get_body())
-    return set(document["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"])
+    return set(document["components"]["schemas"]["ErrorDetail"]["properties"]["code"]["enum"])
 
 
 def test_collector_reads_every_way_the_code_sends_an_error():
