@@ -18,6 +18,7 @@ import requests
 from service.settings import Settings
 from tests.hostile.contract import Contract
 from tests.hostile.raw_http import exchange
+from tests.http_support import post_json
 
 ROUTES = ("/predict", "/feedback")
 CONTRACT = Contract.from_settings(Settings.from_env())
@@ -32,8 +33,7 @@ RTL_TEXTS = [
 
 
 def post(live_host, route: str, body, headers=None, **kwargs) -> requests.Response:
-    data = json.dumps(body) if isinstance(body, (dict, list)) else body
-    return requests.post(live_host.url("/api" + route), data=data, headers=headers, timeout=30, **kwargs)
+    return post_json(live_host, route, body, headers=headers, **kwargs)
 
 
 def assert_answer(route: str, response: requests.Response, status: int, code: str | None = None) -> dict:

@@ -4,7 +4,6 @@ The live host stores into the table `feedbacklive` and exports telemetry to the 
 endpoint (tests/fixtures/live_host.py).
 """
 
-import json
 import time
 
 import pytest
@@ -12,6 +11,7 @@ import requests
 from azure.data.tables import TableClient
 
 from tests.fixtures.feedback import feedback_body
+from tests.http_support import post_json
 from tests.unit.test_monitoring_kql import SEVERITY_LEVELS, severity_number
 
 TABLE = "feedbacklive"
@@ -36,10 +36,7 @@ def valid_body(**overrides) -> dict:
 
 
 def post(live_host, body, timeout=30):
-    data = body if isinstance(body, bytes) else json.dumps(body)
-    return requests.post(
-        live_host.url("/api/feedback"), data=data, timeout=timeout, headers={"Content-Type": "application/json"}
-    )
+    return post_json(live_host, "/feedback", body, timeout=timeout, headers={"Content-Type": "application/json"})
 
 
 def stored(table, prediction_id: str) -> list[dict]:

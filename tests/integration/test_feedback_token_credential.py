@@ -19,6 +19,7 @@ from feedback.store import reset_feedback_store
 from service.settings import get_settings
 from tests.fixtures.feedback import feedback_body
 from tests.fixtures.identity import AzuriteOAuth, ManagedIdentityEndpoint, make_certificate
+from tests.http_support import call_post
 
 TABLE = "feedbackidentity"
 CLIENT_ID = "6b2c1f4e-93a8-4d0b-8f3e-2d5a9c7e1b40"
@@ -86,9 +87,7 @@ def feedback(azurite_oauth, identity_endpoint, tls, monkeypatch):
 
 
 def post(function, body: dict) -> func.HttpResponse:
-    return function(
-        func.HttpRequest("POST", "http://localhost/api/feedback", headers={}, body=json.dumps(body).encode())
-    )
+    return call_post(function, "/feedback", body)
 
 
 def test_feedback_is_stored_through_the_managed_identity_token(feedback, azurite_oauth, identity_endpoint) -> None:

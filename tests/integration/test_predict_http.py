@@ -1,14 +1,13 @@
 """POST /api/predict and GET /api/health over real HTTP through the local host."""
 
-import json
-
 import pytest
 import requests
 
+from tests.http_support import post_json
+
 
 def post(live_host, body, **kwargs):
-    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    return requests.post(live_host.url("/api/predict"), data=data, timeout=30, **kwargs)
+    return post_json(live_host, "/predict", body, **kwargs)
 
 
 def assert_error(response, status, code):
