@@ -255,7 +255,8 @@ def test_emoji_only_text_is_scored(live_host, text):
 def test_emoji_carry_their_meaning(live_host):
     angry = predicted(live_host, "\U0001f621\U0001f621\U0001f621")["probability"]
     happy = predicted(live_host, "\U0001f60d\U0001f60d\U0001f60d")["probability"]
-    assert angry != happy  # the normaliser turns emoji into words, so they reach the model
+    # The normaliser turns emoji into words ("angry", "love"), so they reach the model and decide.
+    assert angry < 0.5 <= happy, (angry, happy)
 
 
 @pytest.mark.parametrize("text", ["\u200b", "\u200b\u200c\u200d\u2060\ufeff", "late\u200bagain", "\u00ad\u034f"])
@@ -311,7 +312,7 @@ def test_malformed_chunked_body_is_400(live_host):
             b"POST /api/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
         )
     )
-    assert status == 400 and json.loads(body)["error"]["code"]
+    assert status == 400 and json.loads(body)["error"]["code"] == "invalid_request"
     assert_healthy(live_host)
 
 
@@ -319,7 +320,7 @@ def test_bad_content_length_is_400(live_host):
     status, _, body = parse_raw(
         raw_exchange(live_host, b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n{}")
     )
-    assert status == 400 and json.loads(body)["error"]["code"]
+    assert status == 400 and json.loads(body)["error"]["code"] == "invalid_request"
 
 
 def test_slow_and_partial_bodies_do_not_wedge_the_host(live_host):
@@ -451,5 +452,6 @@ def test_protocol_errors_are_json_and_prompt(live_host, request_bytes, status):
     answered_status, headers, body = parse_raw(raw_exchange(live_host, request_bytes, read_timeout=10))
     assert answered_status == status
     assert headers["Content-Type"].startswith("application/json")
-    assert json.loads(body)["error"]["code"]
+    expected_code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 431: "invalid_request"}
+    assert json.loads(body)["error"]["code"] == expected_code[status]
     assert_healthy(live_host)
