@@ -12,7 +12,7 @@ from azure.data.tables import TableClient
 
 from tests.fixtures.feedback import feedback_body
 from tests.http_support import post_json
-from tests.unit.test_monitoring_kql import SEVERITY_LEVELS, severity_number
+from tests.kql_support import SEVERITY_LEVELS, severity_number
 
 TABLE = "feedbacklive"
 FULL_FEEDBACK = ("prediction_id", "text", "sentiment", "probability", "model_version", "is_correct")

@@ -18,7 +18,7 @@ from predict import drift
 from predict.normalize import NORMALIZATION_VERSION
 from service import telemetry
 from tests.fixtures.feedback import feedback_body
-from tests.unit.test_monitoring_kql import SCRIPT, SEVERITY_LEVELS, AlertFilter, severity_number
+from tests.kql_support import SCRIPT, SEVERITY_LEVELS, AlertFilter, severity_number
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_DIR = ROOT / "onnx_models" / "fasttext_lstm"  # what the live host serves (MODEL_DIR unset)

@@ -10,7 +10,7 @@ import pytest
 
 from predict import drift
 from service import telemetry
-from tests.unit.test_monitoring_kql import MONITORING, commands, option, query_lines, run_script
+from tests.kql_support import MONITORING, commands, option, query_lines, run_script
 
 DRIFT_QUERIES = ("unknown_word_share.kql", "unknown_word_baseline.kql", "alert_unknown_word_drift.kql")
 _DIMENSION = re.compile(r"customDimensions\.(\w+)")

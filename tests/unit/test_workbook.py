@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from monitoring import workbook
-from tests.unit.test_monitoring_kql import MONITORING, ROOT, commands, option
+from tests.kql_support import MONITORING, ROOT, commands, option
 
 SCRIPT = MONITORING / "deploy_workbook.sh"
 
