@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.azurite",
     "tests.fixtures.ingestion",
     "tests.fixtures.live_host",
+    "tests.fixtures.settings",
 ]

@@ -21,9 +21,9 @@ import pytest
 from azure.data.tables import TableClient
 
 from feedback.blueprint import bp as feedback_bp
-from feedback.store import reset_feedback_store
-from service.settings import get_settings
 from tests.fixtures.feedback import feedback_body
+from tests.fixtures.settings import apply_settings, reset_worker_state
+from tests.http_support import call_post
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "feedbackhandler"
@@ -39,11 +39,7 @@ def _build_feedback_function():
 FUNCTION = _build_feedback_function()
 
 
-def use_settings(monkeypatch, **env: str) -> None:
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    reset_feedback_store()
+use_settings = apply_settings  # environment for this test, as a fresh worker reads it
 
 
 @pytest.fixture
@@ -58,8 +54,7 @@ def feedback(azurite, monkeypatch):
         MODEL_DIR="/nonexistent/model",
     )
     yield FUNCTION.get_user_function()
-    get_settings.cache_clear()
-    reset_feedback_store()
+    reset_worker_state()
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +67,7 @@ valid_body = feedback_body
 
 
 def post(function, body) -> func.HttpResponse:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return function(func.HttpRequest("POST", "http://localhost/api/feedback", headers={}, body=raw))
+    return call_post(function, "/feedback", body)
 
 
 def answer(response) -> dict:
@@ -155,7 +149,7 @@ def test_feedback_does_not_need_the_model(feedback):
 def _bad_inputs():
     huge = b'{"text": "' + b"a" * 300_000 + b'"}'
     cases = [
-        ("empty body", b"", 411, "length_required"),
+        ("empty body", b"", 400, "invalid_json"),
         ("malformed json", b'{"prediction_id": ', 400, "invalid_json"),
         ("json array", b"[]", 400, "invalid_json"),
         ("NaN literal", json.dumps(valid_body()).replace("0.0832", "NaN").encode(), 400, "invalid_json"),
@@ -305,3 +299,10 @@ def test_function_app_serves_feedback_with_a_function_key():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["feedback", ["POST"], "function"]
+
+
+def test_a_body_without_content_length_is_411(feedback):
+    """What the Functions host forwards for a chunked POST: no body and no Content-Length."""
+    response = feedback(func.HttpRequest("POST", "http://localhost/api/feedback", headers={}, body=b""))
+    assert response.status_code == 411
+    assert json.loads(response.get_body())["error"]["code"] == "length_required"

@@ -15,10 +15,9 @@ import pytest
 from azure.data.tables import TableClient
 
 from feedback.blueprint import bp as feedback_bp
-from feedback.store import reset_feedback_store
-from service.settings import get_settings
 from tests.fixtures.feedback import feedback_body
 from tests.fixtures.identity import AzuriteOAuth, ManagedIdentityEndpoint, make_certificate
+from tests.fixtures.settings import apply_settings, reset_worker_state
 from tests.http_support import call_post
 
 TABLE = "feedbackidentity"
@@ -77,13 +76,9 @@ def feedback(azurite_oauth, identity_endpoint, tls, monkeypatch):
         # Trust the test's certificate (requests reads this when no verify= is given).
         "REQUESTS_CA_BUNDLE": str(tls[0]),
     }
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    reset_feedback_store()
+    apply_settings(monkeypatch, **settings)
     yield FEEDBACK
-    get_settings.cache_clear()
-    reset_feedback_store()
+    reset_worker_state()
 
 
 def post(function, body: dict) -> func.HttpResponse:

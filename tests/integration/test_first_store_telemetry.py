@@ -15,11 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from azure.data.tables import TableClient
 
-from feedback.store import TELEMETRY_SENT, partition_key, reset_feedback_store, to_entity, utc_now
+from feedback.store import TELEMETRY_SENT, partition_key, to_entity, utc_now
 from feedback.validation import Feedback
-from service.settings import get_settings
 from service.telemetry import FEEDBACK_STORED, LOGGER_NAME, PREDICTION_REJECTED
 from tests.fixtures.feedback import feedback_body
+from tests.fixtures.settings import reset_worker_state
 from tests.integration.test_feedback_handler import FUNCTION, entities_for, post, use_settings
 
 TABLE = "feedbackclaims"
@@ -36,8 +36,7 @@ def feedback(azurite, monkeypatch):
         STORAGE_TIMEOUT_SECONDS="2",
     )
     yield FUNCTION.get_user_function()
-    get_settings.cache_clear()
-    reset_feedback_store()
+    reset_worker_state()
 
 
 @pytest.fixture(scope="module")
