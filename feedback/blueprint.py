@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from feedback.service import record_feedback
+from feedback.recording import record_feedback
 from feedback.store import get_feedback_store
 from feedback.validation import parse_feedback
 from service.http import json_endpoint, json_response, read_json_object

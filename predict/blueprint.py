@@ -8,7 +8,7 @@ import azure.functions as func
 
 from predict.normalize import NORMALIZATION_VERSION
 from predict.runtime import get_model
-from predict.service import parse_predict_request, predict_texts
+from predict.scoring import parse_predict_request, predict_texts
 from service.errors import ApiError
 from service.http import json_endpoint, json_response, read_json_object
 from service.settings import get_settings

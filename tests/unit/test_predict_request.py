@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from predict.service import parse_predict_request
+from predict.scoring import parse_predict_request
 from service.errors import ApiError
 from service.settings import Settings
 
