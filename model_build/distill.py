@@ -436,7 +436,7 @@ def run_distillation(
     import mlflow
 
     from model_build import evaluation
-    from model_build.train import TIMING_TWEETS, fit_lstm
+    from model_build.train import TIMING_TWEETS, fit_lstm, print_metrics, write_held_out
 
     targets, soft = soft_targets(splits.train, set(transfer["text"]), scores, args.alpha)
     teacher = teacher_summary(teacher_run_id, args.tracking_uri, splits.validation, scores)
@@ -480,10 +480,7 @@ def run_distillation(
         metrics.update({k: float(v) for k, v in extra.items()})
         tracking.log_evaluation(metrics, images)
         log_model()
-        for split, frame in (("test", splits.test), ("manual", splits.manual)):
-            frame[["text", "label"]].assign(probability=probabilities[split]).to_parquet(
-                run_dir / f"held_out_{split}.parquet"
-            )
+        write_held_out(splits, probabilities, run_dir)
         summary = {
             "family": FAMILY,
             "display_name": DISPLAY_NAME,
@@ -499,12 +496,7 @@ def run_distillation(
         }
         tracking.dump_json(summary, run_dir / "run.json")
         mlflow.log_artifact(str(run_dir / "run.json"))
-    print(f"\n{DISPLAY_NAME}")
-    for split in ("validation", "test", "manual"):
-        print(
-            f"  {split:<10} "
-            + "  ".join(f"{name} {metrics[f'{split}_{name}']:.4f}" for name in evaluation.METRIC_NAMES)
-        )
+    print_metrics(DISPLAY_NAME, metrics)
     print(f"  training {training_seconds:.0f} s; run {run.info.run_id}; local copy {run_dir}")
     return summary
 

@@ -257,17 +257,9 @@ def export_artifact(
 
     int8_path = quantize_int8(fp32_path, staging / "model.int8.onnx")
     int8 = onnx_session(int8_path)
-    quantisation = _compare_int8(
-        fp32,
-        int8,
-        ids,
-        held_out,
-        fp32_path,
-        int8_path,
-        tokenizer,
-        normalized["test"],
-        threshold=float(run["metrics"].get("threshold", 0.5)),
-    )
+    threshold = float(run["metrics"].get("threshold", 0.5))
+    sessions, paths = (fp32, int8), (fp32_path, int8_path)
+    quantisation = _compare_int8(*sessions, ids, held_out, *paths, tokenizer, normalized["test"], threshold=threshold)
     shipped = quantisation["test_accuracy_change"] > -max_int8_loss
     quantisation["shipped"] = shipped
     quantisation["rule"] = f"ship int8 only if it loses < {max_int8_loss * 100:.1f} accuracy point on the held-out test"
@@ -292,7 +284,19 @@ def export_artifact(
     served = _served_as_exported(
         target, int8 if shipped else fp32, tokenizer, normalized["test"], held_out["test"]["text"].tolist(), max_diff
     )
-    card["serving_latency"] = _time_serving(served, held_out["test"]["text"].tolist()[:MIN_PARITY_TWEETS])
+    _measure_served(served, card, held_out)
+    (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+
+    if log_to_mlflow:
+        _log_export(run, target, card)
+    shutil.rmtree(staging, ignore_errors=True)
+    return card
+
+
+def _measure_served(served, card: dict, held_out: dict) -> None:
+    """Latency, robustness and calibration of the graph as served, into the card."""
+    texts = held_out["test"]["text"].tolist()
+    card["serving_latency"] = _time_serving(served, texts[:MIN_PARITY_TWEETS])
     card["robustness"] = {
         "what": "held-out test accuracy of the served graph with words made unknown: tokens "
         "masked at random (mask_p), or only the K most frequent training words kept "
@@ -300,23 +304,15 @@ def export_artifact(
         "tweets": len(held_out["test"]),
         **{
             k: round(v, 5)
-            for k, v in robustness.stressed_accuracies(
-                served, held_out["test"]["text"].tolist(), held_out["test"]["label"].to_numpy()
-            ).items()
+            for k, v in robustness.stressed_accuracies(served, texts, held_out["test"]["label"].to_numpy()).items()
         },
     }
     card["calibration"] = _served_calibration(served, held_out)
-    (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"serving (normalise + tokenize + onnxruntime): {json.dumps(card['serving_latency'])}")
     print(
         f"calibration (served): test ECE {card['calibration']['test']['ece']}, manual ECE "
         f"{card['calibration']['manual']['ece']}"
     )
-
-    if log_to_mlflow:
-        _log_export(run, target, card)
-    shutil.rmtree(staging, ignore_errors=True)
-    return card
 
 
 def _write_folder(target: Path, fp32_path: Path, int8_path: Path | None, tokenizer, card: dict) -> None:
@@ -419,53 +415,14 @@ def _model_card(
     metrics = run["metrics"]
     params = run["params"]
     data = run["data"]
-    embedding = (
-        f"Embedding({len(tokenizer.vocabulary)} x {params['embedding_dim']}, "
-        f"{'trainable' if params['trainable_embeddings'] else 'frozen'}, "
-        f"initialised from {params['vectors']})"
-    )
-    if tokenizer.subwords is not None:
-        embedding = (
-            f"[{embedding}; an unseen word: mean of its FastText n-gram vectors "
-            f"({tokenizer.subwords.buckets} buckets, frozen) → Dense({params['embedding_dim']}, "
-            "no bias, trainable)"
-            + ("; + 1 frozen channel: VADER valence / 4]" if params.get("lexicon") in (True, "True") else "]")
-        )
-    architecture = (
-        f"{embedding} → SpatialDropout1D({params['spatial_dropout']}) → "
-        f"{'Bidirectional(LSTM' if params['bidirectional'] else 'LSTM'}"
-        f"({params['units']}){')' if params['bidirectional'] else ''} → Dropout("
-        f"{params['dropout']}) → Dense(1, sigmoid)"
-    )
     return {
         "name": name,
         "version": str(version),
         "serving_model": serving_model,
         "description": "Binary sentiment (P(positive)) of an English tweet: an LSTM over FastText "
         "word vectors trained on the Sentiment140 training tweets.",
-        "architecture": architecture,
-        "input": {
-            "name": INPUT_NAME,
-            "dtype": "int32",
-            "shape": ["batch", tokenizer.max_length],
-            "padding": tokenizer.padding,
-            "pad_id": tokenizer.pad_id,
-            "oov_id": tokenizer.oov_id,
-        },
-        **(
-            {
-                "subword_input": {
-                    "name": SUBWORD_IDS,
-                    "dtype": "int32",
-                    "shape": ["unseen words in the batch", "n-grams"],
-                    "meaning": "row r: the FastText n-gram bucket ids (1-based, 0 pads) of the batch's "
-                    "r-th distinct unseen word, whose token id is vocabulary_size + r",
-                    **tokenizer.subwords.to_json(),
-                }
-            }
-            if tokenizer.subwords is not None
-            else {}
-        ),
+        "architecture": _architecture(params, tokenizer),
+        **_inputs(tokenizer),
         "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["batch", 1], "meaning": "P(positive)"},
         "threshold": round(float(metrics.get("threshold", 0.5)), 3),
         "threshold_rule": (
@@ -508,16 +465,70 @@ def _model_card(
         "quantisation": quantisation,
         "library_versions": library_versions(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "known_limitations": [
-            "Trained on Sentiment140 (April-June 2009), labelled by emoticons (distant "
-            "supervision): noisy labels, 2009 topics and vocabulary.",
-            "The 100k training subset is a head/tail slice: its negatives and positives come from "
-            "different weeks, so period and topic leak into the label.",
-            "Binary only: neutral or mixed tweets are forced to negative or positive.",
-            "English only; sarcasm and domain-specific (airline) wording are not specifically covered.",
-            f"Tweets are cut to their first {tokenizer.max_length} tokens.",
-        ],
+        "known_limitations": _known_limitations(tokenizer.max_length),
     }
+
+
+def _architecture(params: dict, tokenizer) -> str:
+    """The served graph in one line, from the run's parameters."""
+    embedding = (
+        f"Embedding({len(tokenizer.vocabulary)} x {params['embedding_dim']}, "
+        f"{'trainable' if params['trainable_embeddings'] else 'frozen'}, "
+        f"initialised from {params['vectors']})"
+    )
+    if tokenizer.subwords is not None:
+        embedding = (
+            f"[{embedding}; an unseen word: mean of its FastText n-gram vectors "
+            f"({tokenizer.subwords.buckets} buckets, frozen) → Dense({params['embedding_dim']}, "
+            "no bias, trainable)"
+            + ("; + 1 frozen channel: VADER valence / 4]" if params.get("lexicon") in (True, "True") else "]")
+        )
+    return (
+        f"{embedding} → SpatialDropout1D({params['spatial_dropout']}) → "
+        f"{'Bidirectional(LSTM' if params['bidirectional'] else 'LSTM'}"
+        f"({params['units']}){')' if params['bidirectional'] else ''} → Dropout("
+        f"{params['dropout']}) → Dense(1, sigmoid)"
+    )
+
+
+def _inputs(tokenizer) -> dict:
+    """The card's `input` block, and `subword_input` for a tokenizer with FastText n-grams."""
+    return {
+        "input": {
+            "name": INPUT_NAME,
+            "dtype": "int32",
+            "shape": ["batch", tokenizer.max_length],
+            "padding": tokenizer.padding,
+            "pad_id": tokenizer.pad_id,
+            "oov_id": tokenizer.oov_id,
+        },
+        **(
+            {
+                "subword_input": {
+                    "name": SUBWORD_IDS,
+                    "dtype": "int32",
+                    "shape": ["unseen words in the batch", "n-grams"],
+                    "meaning": "row r: the FastText n-gram bucket ids (1-based, 0 pads) of the batch's "
+                    "r-th distinct unseen word, whose token id is vocabulary_size + r",
+                    **tokenizer.subwords.to_json(),
+                }
+            }
+            if tokenizer.subwords is not None
+            else {}
+        ),
+    }
+
+
+def _known_limitations(max_length: int) -> list[str]:
+    return [
+        "Trained on Sentiment140 (April-June 2009), labelled by emoticons (distant "
+        "supervision): noisy labels, 2009 topics and vocabulary.",
+        "The 100k training subset is a head/tail slice: its negatives and positives come from "
+        "different weeks, so period and topic leak into the label.",
+        "Binary only: neutral or mixed tweets are forced to negative or positive.",
+        "English only; sarcasm and domain-specific (airline) wording are not specifically covered.",
+        f"Tweets are cut to their first {max_length} tokens.",
+    ]
 
 
 def _source_role(file_name: str) -> str:

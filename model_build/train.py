@@ -151,6 +151,23 @@ class FittedModel:
     model: Any
 
 
+def write_held_out(splits: data.DataSplits, probabilities: dict[str, Any], run_dir: Path) -> None:
+    """The test and manual tweets with the model's probabilities: what `export` checks parity on."""
+    for split, frame in (("test", splits.test), ("manual", splits.manual)):
+        frame[["text", "label"]].assign(probability=probabilities[split]).to_parquet(
+            run_dir / f"held_out_{split}.parquet"
+        )
+
+
+def print_metrics(display_name: str, metrics: dict[str, Any]) -> None:
+    print(f"\n{display_name}")
+    for split in ("validation", "test", "manual"):
+        print(
+            f"  {split:<10} "
+            + "  ".join(f"{name} {metrics[f'{split}_{name}']:.4f}" for name in evaluation.METRIC_NAMES)
+        )
+
+
 def fit_family(family: str, splits: data.DataSplits, args, run_dir: Path) -> FittedModel:
     if family == "simple":
         from model_build import simple
@@ -298,10 +315,7 @@ def run_training(family: str, splits: data.DataSplits, args) -> dict:
         if family == "fasttext-lstm" and getattr(args, "register_champion", False):
             registered_version = tracking.register_champion(run.info.run_id, artifact_path)
 
-        for split, frame in (("test", splits.test), ("manual", splits.manual)):
-            frame[["text", "label"]].assign(probability=probabilities[split]).to_parquet(
-                run_dir / f"held_out_{split}.parquet"
-            )
+        write_held_out(splits, probabilities, run_dir)
         summary = {
             "family": family,
             "display_name": DISPLAY_NAMES[family],
@@ -321,10 +335,5 @@ def run_training(family: str, splits: data.DataSplits, args) -> dict:
 
 
 def _print_metrics(family: str, metrics: dict) -> None:
-    print(f"\n{DISPLAY_NAMES[family]}")
-    for split in ("validation", "test", "manual"):
-        print(
-            f"  {split:<10} "
-            + "  ".join(f"{name} {metrics[f'{split}_{name}']:.4f}" for name in evaluation.METRIC_NAMES)
-        )
+    print_metrics(DISPLAY_NAMES[family], metrics)
     print(f"  training {metrics['training_seconds']:.0f} s, inference {metrics['inference_ms_per_tweet']:.3f} ms/tweet")
