@@ -14,6 +14,7 @@ from mlflow import MlflowClient
 
 from model_build import augment, cli, distill, tracking
 from model_build.train import splits_from_args
+from tests.training.tiny import TINY_LSTM, tiny_data
 
 pytestmark = pytest.mark.slow  # trains tiny students with TensorFlow: tens of seconds
 
@@ -44,22 +45,8 @@ def distilled_run(tmp_path_factory, data_dir):
         "distill",
         "--teacher-run",
         teacher_id,
-        "--data-dir",
-        str(data_dir),
-        "--train-limit",
-        "400",
-        "--test-rows",
-        "1000",
-        "--validation-rows",
-        "300",
-        "--epochs",
-        "1",
-        "--units",
-        "8",
-        "--fasttext-dim",
-        "16",
-        "--fasttext-epochs",
-        "1",
+        *tiny_data(data_dir),
+        *TINY_LSTM,
         "--alpha",
         "0.7",
         "--augment-copies",

@@ -16,6 +16,7 @@ from mlflow import MlflowClient
 from model_build import cli, export, tracking
 from predict.model import load_model_artifact
 from predict.normalize import NORMALIZATION_VERSION
+from tests.training.tiny import TINY_LSTM, tiny_data
 
 pytestmark = pytest.mark.slow  # trains, exports and assesses real models: minutes
 
@@ -25,16 +26,7 @@ def _train_args(tmp_path, data_dir, family, *extra):
         [
             "train",
             family,
-            "--data-dir",
-            str(data_dir),
-            "--train-limit",
-            "400",
-            "--test-rows",
-            "1000",
-            "--validation-rows",
-            "300",
-            "--epochs",
-            "1",
+            *tiny_data(data_dir),
             "--tracking-uri",
             f"sqlite:///{tmp_path}/mlflow.db",
             "--output-dir",
@@ -52,12 +44,7 @@ def trained_run(tmp_path_factory, data_dir):
         tmp_path,
         data_dir,
         "fasttext-lstm",
-        "--units",
-        "8",
-        "--fasttext-dim",
-        "16",
-        "--fasttext-epochs",
-        "1",
+        *TINY_LSTM,
         "--subword-buckets",
         "500",
         "--lexicon",

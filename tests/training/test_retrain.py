@@ -19,6 +19,7 @@ from mlflow import MlflowClient
 from model_build import cli, tracking
 from model_build.local_feedback import post_feedback, synthetic_tweets
 from model_build.retrain_gate import KEEP
+from tests.training.tiny import TINY_LSTM, tiny_data
 
 pytestmark = pytest.mark.slow
 FEEDBACK_ROWS = 60
@@ -42,22 +43,8 @@ def retrained(live_host, azurite, data_dir, tmp_path_factory):
             since.isoformat(),
             "--until",
             until.isoformat(),
-            "--data-dir",
-            str(data_dir),
-            "--train-limit",
-            "400",
-            "--test-rows",
-            "1000",
-            "--validation-rows",
-            "300",
-            "--epochs",
-            "1",
-            "--units",
-            "8",
-            "--fasttext-dim",
-            "16",
-            "--fasttext-epochs",
-            "1",
+            *tiny_data(data_dir),
+            *TINY_LSTM,
             "--output-dir",
             str(tmp_path / "out"),
             "--tracking-uri",
