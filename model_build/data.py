@@ -96,7 +96,26 @@ def load_extra_labelled(path: Path) -> pd.DataFrame:
     if not {"text", "target"} <= set(frame.columns) or not frame["target"].isin([0, 1]).all():
         raise ValueError(f"{path}: expected columns `text` and `target` with values 0 or 1")
     frame = frame.assign(target=frame["target"].map({0: 0, 1: 4}))
-    return _with_labels(frame[["target", "text"]], f"extra:{Path(path).name}")
+    return _with_labels(frame[["target", "text"]], f"{EXTRA_SOURCE_PREFIX}{Path(path).name}")
+
+
+EXTRA_SOURCE_PREFIX = "extra:"
+
+
+def human_labelled(train: pd.DataFrame) -> pd.Series:
+    """Rows that came from `extra_files` (hand labels or feedback), not from Sentiment140."""
+    return train["source"].astype(str).str.startswith(EXTRA_SOURCE_PREFIX)
+
+
+def repeat_human_labelled(train: pd.DataFrame, repeats: int) -> pd.DataFrame:
+    """The training rows with every human-labelled row present `repeats` times: a few hundred
+    such rows are otherwise drowned by ~186k emoticon-labelled ones."""
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    extra = train[human_labelled(train)]
+    if repeats == 1 or extra.empty:
+        return train
+    return pd.concat([train, *[extra] * (repeats - 1)], ignore_index=True)
 
 
 def drop_duplicate_texts(frame: pd.DataFrame) -> pd.DataFrame:

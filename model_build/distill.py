@@ -79,7 +79,24 @@ DECISION_RULE = (
     "and modern-words floors; its folder <= 60 MB; and `python -m bench` in one run "
     "beside the shipped model shows a cold start <= 0.3 s or <= 1.1x the shipped "
     "one's, and a one-tweet p99 <= 1 ms or <= 1.1x the shipped one's. One candidate. "
-    "Otherwise the shipped model stays."
+    "Otherwise the shipped model stays. THIRD UNKNOWN-WORD CANDIDATE (written after the "
+    "second failed, before this one is trained; the second is not reconsidered): the "
+    "second's recipe (same teacher run, alpha 0.7, --subword-buckets 20000, no --lexicon, "
+    "--unseen-copies 2) plus hand-labelled rows, the 'small set you label yourselves' the "
+    "issue allows: training_data/handwritten_airline.csv (320 tweets, 160 per label, "
+    "written and labelled before this run by a session that never saw tests/ or docs/), "
+    "--extra-repeats 8, hard labels that the teacher never scores; nothing else tuned, one "
+    "run. It replaces the shipped model only if, on its exported served graph: tests/model/"
+    "test_unknown_words.py passes unchanged; the robustness command's mask_0.3 test "
+    "accuracy is within 0.03 of its intact accuracy; its test accuracy >= the shipped "
+    "one's - 0.005; at most 4 fewer of the 359 manual tweets right; every other test in "
+    "tests/model passes unchanged EXCEPT the sarcasm rate floor "
+    "(test_sarcastic_complaints_keep_the_shipped_models_rate), which is reported for both "
+    "models and never decides, as the issue asks of that suite (the second rule's gating "
+    "on it contradicted this; if the candidate ships, the floor becomes its rate); its "
+    "folder <= 60 MB; and `python -m bench` in one run beside the shipped model shows a "
+    "cold start <= 0.3 s or <= 1.1x the shipped one's, and a one-tweet p99 <= 1 ms or "
+    "<= 1.1x the shipped one's. Otherwise the shipped model stays."
 )
 DISPLAY_NAME = "LSTM over FastText (distilled from MiniLM-L6)"
 
@@ -323,10 +340,13 @@ def augmented_transfer_copies(transfer: pd.DataFrame, settings: augment.AugmentS
 
 
 def transfer_set(train: pd.DataFrame, rows: int | None, seed: int) -> pd.DataFrame:
-    """The training rows that get soft targets: all of them, or a seeded stratified sample."""
-    if rows is None or rows >= len(train):
-        return train
-    return data._stratified_sample(train, rows, seed)
+    """The training rows that get soft targets: all of them, or a seeded stratified sample,
+    except human-labelled rows (--extra-data): a person's label is not blended with a teacher
+    trained on emoticon labels, so those keep hard targets and are never scored."""
+    scored = train[~data.human_labelled(train)]
+    if rows is None or rows >= len(scored):
+        return scored
+    return data._stratified_sample(scored, rows, seed)
 
 
 def soft_targets(

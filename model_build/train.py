@@ -91,6 +91,13 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
         help="labelled CSV (text, target 0/1) added to the training rows, e.g. the "
         "output of `feedback-export`; repeatable",
     )
+    parser.add_argument(
+        "--extra-repeats",
+        type=int,
+        default=1,
+        help="times each --extra-data row is trained on per epoch (default: once); "
+        "distill keeps their labels hard, the teacher never scores them",
+    )
 
 
 def add_unseen_word_options(parser: argparse.ArgumentParser) -> None:
@@ -224,9 +231,13 @@ def fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augmente
 
             params["lexicon_source"] = SOURCE
     params["embedding_dim"] = dim
+    repeats = getattr(args, "extra_repeats", 1)
+    train_rows = data.repeat_human_labelled(splits.train, repeats)
+    if repeats > 1:
+        params["extra_repeats"] = repeats
     trained = lstm.train_lstm(
-        splits.train["text"].tolist(),
-        splits.train["label"].to_numpy(),
+        train_rows["text"].tolist(),
+        train_rows["label"].to_numpy(),
         splits.validation["text"].tolist(),
         splits.validation["label"].to_numpy(),
         source,

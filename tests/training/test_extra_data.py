@@ -46,3 +46,31 @@ def test_extra_file_with_other_labels_is_refused(tmp_path):
     bad.write_text("text,target\nhello,4\n", encoding="utf-8")
     with pytest.raises(ValueError, match="target"):
         data.load_extra_labelled(bad)
+
+
+def _mixed_training_rows():
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "text": ["a", "b", "c", "d"],
+            "label": [1, 0, 0, 1],
+            "source": ["subset_100k", "random_union", "extra:handwritten.csv", "extra:feedback.csv"],
+        }
+    )
+
+
+def test_human_labelled_rows_are_repeated_and_the_rest_kept_once():
+    train = _mixed_training_rows()
+    repeated = data.repeat_human_labelled(train, 3)
+    assert repeated["text"].value_counts().to_dict() == {"a": 1, "b": 1, "c": 3, "d": 3}
+    assert data.repeat_human_labelled(train, 1) is train
+    with pytest.raises(ValueError):
+        data.repeat_human_labelled(train, 0)
+
+
+def test_the_teacher_never_scores_human_labelled_rows():
+    from model_build.distill import transfer_set
+
+    train = _mixed_training_rows()
+    assert transfer_set(train, None, seed=1)["text"].tolist() == ["a", "b"]

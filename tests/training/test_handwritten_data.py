@@ -1,0 +1,56 @@
+"""The hand-labelled training rows (training_data/) stay apart from every evaluation set.
+
+They were written for training only; a tweet that also appears, after normalisation, in a
+behaviour suite or the manual test set would turn that evaluation into a memory test.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model_build import data
+from predict.normalize import normalize_tweet
+
+ROOT = Path(__file__).resolve().parents[2]
+HANDWRITTEN = ROOT / "training_data" / "handwritten_airline.csv"
+MODEL_TESTS = ROOT / "tests" / "model"
+
+
+def _strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings_in(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings_in(v)]
+    return []
+
+
+def evaluation_texts(data_dir: Path) -> set[str]:
+    """Every string of the behaviour suites (case files and test modules) and the manual set."""
+    texts = [s for path in MODEL_TESTS.glob("cases/*.json") for s in _strings_in(json.loads(path.read_text()))]
+    for module in MODEL_TESTS.glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        texts += [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    texts += data.load_manual_test(data_dir / data.MANUAL_FILE)["text"].tolist()
+    return {normalize_tweet(t) for t in texts if len(t.split()) >= 3}
+
+
+@pytest.fixture(scope="module")
+def handwritten() -> pd.DataFrame:
+    return data.load_extra_labelled(HANDWRITTEN)
+
+
+def test_the_handwritten_set_is_balanced_and_unique(handwritten):
+    assert len(handwritten) == 320 and handwritten["text"].is_unique
+    assert handwritten["label"].value_counts().to_dict() == {0: 160, 1: 160}
+
+
+def test_no_handwritten_tweet_is_an_evaluation_tweet(handwritten, data_dir):
+    overlap = {normalize_tweet(t) for t in handwritten["text"]} & evaluation_texts(data_dir)
+    assert not overlap
