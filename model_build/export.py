@@ -26,9 +26,12 @@ import numpy as np
 import pandas as pd
 
 from model_build import evaluation, robustness, tracking
-from model_build.data import MANUAL_FILE, UNION_FILE
+from model_build.data import MANUAL_FILE, UNION_FILE, load_extra_labelled, sha256_of
 from model_build.lstm import INPUT_NAME, OUTPUT_NAME
 from predict.tokenizer import SUBWORD_IDS
+
+# Training rows written and labelled for this repository (the card says how many, how, by whom).
+HAND_LABELLED_DIR = Path(__file__).resolve().parents[1] / "training_data"
 
 DEFAULT_RUN_DIR = Path("artifacts/fasttext_lstm")
 DEFAULT_TARGET = Path("onnx_models/fasttext_lstm")
@@ -446,6 +449,7 @@ def _model_card(
             "train_rows_by_source": data["train_rows_by_source"],
             "split_seed": data["split_seed"],
             "held_out_rule": data["held_out_rule"],
+            **_hand_labelled(data["sources"]),
         },
         "hyperparameters": params,
         "metrics": {
@@ -536,7 +540,42 @@ def _source_role(file_name: str) -> str:
         return "evaluation only (manual test set)"
     if file_name == UNION_FILE:
         return "training, validation and test (exact-text rows held out)"
+    if (HAND_LABELLED_DIR / file_name).is_file():
+        return "training only, hard labels (hand-labelled; see hand_labelled)"
     return "training"
+
+
+def _hand_labelled(sources: dict[str, dict]) -> dict:
+    """What the issue asks of data made for training: how many rows, how made, by whom. The
+    counts are read from the file; how and by whom from its README beside it."""
+    blocks = []
+    for name, meta in sources.items():
+        path = HAND_LABELLED_DIR / name
+        if not path.is_file():
+            continue
+        labelled = load_extra_labelled(path)
+        if sha256_of(path) != meta["sha256"]:
+            raise SystemExit(f"{path} changed since the run was trained")
+        blocks.append(
+            {
+                "file": f"{HAND_LABELLED_DIR.name}/{name}",
+                "rows": len(labelled),
+                "rows_by_label": {
+                    "negative": int((labelled["label"] == 0).sum()),
+                    "positive": int((labelled["label"] == 1).sum()),
+                },
+                "made_by": "written and labelled by hand by an AI engineering session (an LLM) on "
+                "2026-11-27, one tweet at a time, before any model scored them; the writer never "
+                "saw tests/ or docs/ (the behaviour suites and reports)",
+                "used_as": "extra training rows with hard labels (the teacher never scores them), "
+                "repeated per epoch as `extra_repeats` says; never validation, threshold or test",
+                "kept_apart": "tests/training/test_handwritten_data.py: no tweet equals a behaviour "
+                "suite or manual-set tweet after normalisation",
+                "licence": "written for this repository, under its licence",
+                "description": f"{HAND_LABELLED_DIR.name}/README.md",
+            }
+        )
+    return {"hand_labelled": blocks} if blocks else {}
 
 
 def _log_export(run: dict, target: Path, card: dict) -> None:
