@@ -12,7 +12,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from service.errors import bad_request
+from service import errors
 from service.http import is_finite_number, require_text
 from service.settings import Settings
 
@@ -39,9 +39,7 @@ def parse_feedback(payload: dict[str, Any], settings: Settings) -> Feedback:
     """A Feedback from the request's JSON object, or ApiError 400/413 naming the field to fix."""
     missing = [name for name in REQUIRED_FIELDS if name not in payload]
     if missing:
-        raise bad_request(
-            "missing_field", f"Missing field(s): {', '.join(missing)}. Send {', '.join(REQUIRED_FIELDS)}."
-        )
+        raise errors.missing_field(f"Missing field(s): {', '.join(missing)}. Send {', '.join(REQUIRED_FIELDS)}.")
     return Feedback(
         prediction_id=_prediction_id(payload["prediction_id"]),
         text=require_text(payload["text"], "text", settings.max_text_chars),
@@ -54,8 +52,7 @@ def parse_feedback(payload: dict[str, Any], settings: Settings) -> Feedback:
 
 def _prediction_id(value: Any) -> str:
     if not isinstance(value, str) or not _UUID_TEXT.fullmatch(value):
-        raise bad_request(
-            "invalid_field",
+        raise errors.invalid_field(
             "'prediction_id' must be the UUID that /api/predict answered (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
         )
     return str(uuid.UUID(value))
@@ -63,27 +60,27 @@ def _prediction_id(value: Any) -> str:
 
 def _sentiment(value: Any) -> str:
     if value not in SENTIMENTS or not isinstance(value, str):
-        raise bad_request("invalid_field", '\'sentiment\' must be "negative" or "positive".')
+        raise errors.invalid_field('\'sentiment\' must be "negative" or "positive".')
     return value
 
 
 def _probability(value: Any) -> float:
     if not is_finite_number(value) or not 0.0 <= value <= 1.0:
-        raise bad_request("invalid_field", "'probability' must be a number from 0 to 1.")
+        raise errors.invalid_field("'probability' must be a number from 0 to 1.")
     return float(value)
 
 
 def _model_version(value: Any, max_chars: int) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise bad_request("invalid_field", "'model_version' must be the non-empty string that /api/predict answered.")
+        raise errors.invalid_field("'model_version' must be the non-empty string that /api/predict answered.")
     if len(value) > max_chars:
-        raise bad_request("invalid_field", f"'model_version' has {len(value)} characters; the limit is {max_chars}.")
+        raise errors.invalid_field(f"'model_version' has {len(value)} characters; the limit is {max_chars}.")
     if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise bad_request("invalid_field", "'model_version' must not contain control characters or lone surrogates.")
+        raise errors.invalid_field("'model_version' must not contain control characters or lone surrogates.")
     return value
 
 
 def _is_correct(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise bad_request("invalid_field", "'is_correct' must be true or false (a JSON boolean).")
+        raise errors.invalid_field("'is_correct' must be true or false (a JSON boolean).")
     return value

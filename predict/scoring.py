@@ -8,7 +8,7 @@ from typing import Any
 
 from predict.drift import DriftSignals
 from predict.model import SentimentModel
-from service.errors import bad_request, too_large
+from service import errors
 from service.http import require_text
 from service.settings import Settings
 
@@ -17,18 +17,18 @@ def parse_predict_request(payload: dict[str, Any], settings: Settings) -> tuple[
     """The texts to score and whether the caller asked for a batch."""
     has_text, has_texts = "text" in payload, "texts" in payload
     if has_text and has_texts:
-        raise bad_request("invalid_field", "Send either 'text' or 'texts', not both.")
+        raise errors.invalid_field("Send either 'text' or 'texts', not both.")
     if has_text:
         return [require_text(payload["text"], "text", settings.max_text_chars)], False
     if not has_texts:
-        raise bad_request("missing_field", 'Send {"text": "..."} or {"texts": ["...", ...]}.')
+        raise errors.missing_field('Send {"text": "..."} or {"texts": ["...", ...]}.')
     texts = payload["texts"]
     if not isinstance(texts, list):
-        raise bad_request("invalid_field", "'texts' must be a list of strings.")
+        raise errors.invalid_field("'texts' must be a list of strings.")
     if not texts:
-        raise bad_request("empty_batch", "'texts' is empty; send at least one text.")
+        raise errors.empty_batch("texts")
     if len(texts) > settings.max_batch_size:
-        raise too_large("batch_too_large", f"'texts' has {len(texts)} items; the limit is {settings.max_batch_size}.")
+        raise errors.batch_too_large("texts", len(texts), settings.max_batch_size)
     return [require_text(t, f"texts[{i}]", settings.max_text_chars) for i, t in enumerate(texts)], True
 
 
