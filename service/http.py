@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -164,25 +163,3 @@ def _missing_body(headers: Any) -> ApiError:
     if declared is not None and declared.strip() == "0":
         return errors.invalid_json("The request body is empty; send a JSON object.")
     return errors.length_required()
-
-
-def require_text(value: Any, field: str, max_chars: int) -> str:
-    """A non-blank string of at most max_chars characters with no lone surrogates."""
-    if not isinstance(value, str):
-        raise errors.invalid_field(f"'{field}' must be a string.")
-    if not value.strip():
-        raise errors.empty_text(field)
-    if len(value) > max_chars:
-        raise errors.text_too_long(field, len(value), max_chars)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise errors.invalid_field(f"'{field}' contains invalid Unicode (a lone surrogate).") from None
-    return value
-
-
-def is_finite_number(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    # An int is always finite; math.isfinite(10**400) would raise OverflowError (a 500).
-    return isinstance(value, int) or math.isfinite(value)
