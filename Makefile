@@ -7,13 +7,14 @@ export NLTK_DATA ?= $(abspath ../shared/data/nltk_data)
 
 RUN_VENV := .venv
 TEST_VENV := .venv-train
+CLIENT_VENV := .venv-client
 
 .PHONY: run test lint bench lock clean system-deps retrain-local
 
 run: $(RUN_VENV)/.installed node_modules/.installed local.settings.json
 	PORT=$(PORT) PYTHON=$(RUN_VENV)/bin/python bash scripts/run_local.sh
 
-test: $(TEST_VENV)/.installed node_modules/.installed system-deps lint
+test: $(TEST_VENV)/.installed $(CLIENT_VENV)/.installed node_modules/.installed system-deps lint
 	$(TEST_VENV)/bin/python -m pytest
 
 lint: $(TEST_VENV)/.installed node_modules/.installed
@@ -47,6 +48,13 @@ $(TEST_VENV)/.installed: requirements.txt requirements-dev.txt requirements-trai
 	$(TEST_VENV)/bin/pip install -q -c constraints.txt -r requirements-train.txt
 	touch $@
 
+# The OpenAPI client generator, in a venv of its own (requirements-client.txt says why and pins it all).
+$(CLIENT_VENV)/.installed: requirements-client.txt
+	test -x $(CLIENT_VENV)/bin/python || $(PYTHON) -m venv $(CLIENT_VENV)
+	$(CLIENT_VENV)/bin/pip install -q --upgrade pip
+	$(CLIENT_VENV)/bin/pip install -q -r requirements-client.txt
+	touch $@
+
 # Pin the transitive versions of the environment the tests just passed in.
 lock: $(TEST_VENV)/.installed
 	{ sed -n '1,4p' constraints.txt; $(TEST_VENV)/bin/pip freeze --exclude-editable | grep -v '^torch=='; } > constraints.txt.new
@@ -60,4 +68,4 @@ local.settings.json: local.settings.json.template
 	test -f $@ || cp $< $@
 
 clean:
-	rm -rf $(RUN_VENV) $(TEST_VENV) node_modules .azurite .pytest_cache .mypy_cache test-artifacts
+	rm -rf $(RUN_VENV) $(TEST_VENV) $(CLIENT_VENV) node_modules .azurite .pytest_cache .mypy_cache test-artifacts

@@ -1,12 +1,17 @@
 """Build the OpenAPI 3.1 document from the live settings, so the limits it states are the real ones.
 
-Tests check live answers against these schemas (tests/integration/test_openapi_contract.py).
+The request fields' schemas come from the rules the handlers check (service/request_fields.py), so
+the document and the checks cannot disagree. Every schema a `$ref` names is a component of its
+own: client generators resolve `#/components/schemas/<Name>` and nothing deeper. Tests check live
+answers against these schemas (tests/integration/test_openapi_contract.py) and generate a client
+from the served document (tests/integration/test_generated_client.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from service.request_fields import PredictionId, Probability, Sentiment, TextBatch, feedback_fields
 from service.settings import Settings
 
 # Answered by the local host (`python -m devhost`) before any function runs. In Azure the Functions
@@ -48,13 +53,40 @@ def _error_response(description: str, retry_after: bool = False) -> dict[str, An
     return response
 
 
-def _schemas(s: Settings) -> dict[str, Any]:
-    text = {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": s.max_text_chars,
-        "description": f"An English tweet; not blank; at most {s.max_text_chars} characters.",
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _request_schemas(s: Settings) -> dict[str, Any]:
+    """The request bodies, from the same rules the handlers check; unknown fields are ignored."""
+    batch = TextBatch.from_settings(s)
+    feedback = {name: rule.schema() for name, rule in feedback_fields(s).items()}
+    return {
+        "PredictRequest": {
+            "description": "Either one text or a batch of texts, never both.",
+            "oneOf": [_ref("PredictTextRequest"), _ref("PredictTextsRequest")],
+        },
+        "PredictTextRequest": {
+            "type": "object",
+            "required": ["text"],
+            "properties": {"text": batch.item.schema()},
+        },
+        "PredictTextsRequest": {
+            "type": "object",
+            "required": ["texts"],
+            "properties": {"texts": batch.schema()},
+        },
+        "FeedbackRequest": {
+            "type": "object",
+            "required": list(feedback),
+            "properties": feedback,
+        },
     }
+
+
+def _schemas(s: Settings) -> dict[str, Any]:
+    sentiment = Sentiment().schema()
+    probability = Probability().schema()
     model_version = {
         "type": "string",
         "minLength": 1,
@@ -84,28 +116,15 @@ def _schemas(s: Settings) -> dict[str, Any]:
                 "message": {"type": "string", "minLength": 1},
             },
         },
-        "PredictRequest": {
-            "description": "Either one text or a batch of texts.",
-            "oneOf": [
-                {"type": "object", "required": ["text"], "properties": {"text": text}},
-                {
-                    "type": "object",
-                    "required": ["texts"],
-                    "properties": {
-                        "texts": {"type": "array", "items": text, "minItems": 1, "maxItems": s.max_batch_size}
-                    },
-                },
-            ],
-        },
         "Prediction": {
             "type": "object",
             "additionalProperties": False,
             "required": ["prediction_id", "sentiment", "label", "probability", "threshold", "model_version"],
             "properties": {
                 "prediction_id": {"type": "string", "format": "uuid", "description": "Send it back with the feedback."},
-                "sentiment": {"type": "string", "enum": ["negative", "positive"]},
+                "sentiment": sentiment,
                 "label": {"type": "integer", "enum": [0, 1], "description": "1 = positive."},
-                "probability": {"type": "number", "minimum": 0, "maximum": 1, "description": "P(positive)."},
+                "probability": {**probability, "description": "P(positive)."},
                 "threshold": {
                     "type": "number",
                     "minimum": 0,
@@ -124,18 +143,6 @@ def _schemas(s: Settings) -> dict[str, Any]:
                 "model_version": model_version,
             },
         },
-        "FeedbackRequest": {
-            "type": "object",
-            "required": ["prediction_id", "text", "sentiment", "probability", "model_version", "is_correct"],
-            "properties": {
-                "prediction_id": {"type": "string", "format": "uuid"},
-                "text": text,
-                "sentiment": {"type": "string", "enum": ["negative", "positive"]},
-                "probability": {"type": "number", "minimum": 0, "maximum": 1},
-                "model_version": {"type": "string", "minLength": 1, "maxLength": s.max_model_version_chars},
-                "is_correct": {"type": "boolean", "description": "false = the user rejected the prediction."},
-            },
-        },
         "FeedbackStored": {
             "description": "What is stored (for a repeat: what was stored the first time).",
             "type": "object",
@@ -152,10 +159,10 @@ def _schemas(s: Settings) -> dict[str, Any]:
             ],
             "properties": {
                 "id": {"type": "string", "format": "uuid", "description": "The stored id (= prediction_id)."},
-                "prediction_id": {"type": "string", "format": "uuid"},
+                "prediction_id": PredictionId().schema(),
                 "is_correct": {"type": "boolean"},
-                "sentiment": {"type": "string", "enum": ["negative", "positive"]},
-                "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                "sentiment": sentiment,
+                "probability": probability,
                 "text": {"type": "string"},
                 "model_version": {"type": "string"},
                 "received_at": {"type": "string", "format": "date-time", "description": "UTC, when first stored."},
@@ -177,9 +184,10 @@ def _schemas(s: Settings) -> dict[str, Any]:
                         "max_body_bytes": {"type": "integer"},
                     },
                 },
-                "error": {"$ref": "#/components/schemas/ErrorDetail"},
+                "error": _ref("ErrorDetail"),
             },
         },
+        **_request_schemas(s),
     }
 
 

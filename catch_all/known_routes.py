@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import azure.functions as func
 
+from service import errors
 from service.errors import ApiError
 
 CATCH_ALL_TEMPLATE = "{*path}"
@@ -105,6 +106,5 @@ def methods_served_at(routes: list[KnownRoute], path: str) -> list[str]:
 def unmatched(methods_served: list[str]) -> ApiError:
     """The answer for a request no function serves: 404, or 405 with `Allow` when the path is served for other methods."""
     if not methods_served:
-        return ApiError(404, "not_found", "No function is served at this path.")
-    allowed = ", ".join(sorted(methods_served))
-    return ApiError(405, "method_not_allowed", f"This path accepts {allowed}.", {"Allow": allowed})
+        return errors.not_found("No function is served at this path.")
+    return errors.method_not_allowed(methods_served)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import h11
 
 from devhost.dispatch import ParsedRequest, call_function, check_host_header
-from devhost.host_errors import HostError, bad_request, body_too_large, reason_phrase, serialize
+from devhost.host_errors import HostError, body_too_large, internal_error, invalid_request, reason_phrase, serialize
 from devhost.redaction import redact
 from devhost.routes import HttpRoute
 
@@ -165,11 +165,8 @@ class Connection:
         buffered = len(self.h11.trailing_data[0])
         started = buffered > 0  # pipelined bytes already belong to this request
         deadline = time.monotonic() + (self.limits.header_timeout if started else self.limits.idle_timeout)
-        timeout = HostError(
-            408,
-            "invalid_request",
-            f"The request headers did not arrive within {self.limits.header_timeout:g} s.",
-            close=True,
+        timeout = invalid_request(
+            f"The request headers did not arrive within {self.limits.header_timeout:g} s.", status=408
         )
         while True:
             event = self._next_event()
@@ -187,16 +184,14 @@ class Connection:
 
     def _check_framing(self, request: h11.Request) -> None:
         if request.http_version not in (b"1.0", b"1.1"):
-            raise bad_request("Only HTTP/1.1 (and HTTP/1.0) is served here.")
+            raise invalid_request("Only HTTP/1.1 (and HTTP/1.0) is served here.")
         names = [name for name, _ in request.headers]
         if b"content-length" in names and b"transfer-encoding" in names:
-            raise bad_request(
+            raise invalid_request(
                 "Content-Length and Transfer-Encoding together make the body's length ambiguous; send one of them."
             )
         if len(names) > self.limits.max_header_count:
-            raise HostError(
-                431, "invalid_request", f"The request has more than {self.limits.max_header_count} headers.", close=True
-            )
+            raise invalid_request(f"The request has more than {self.limits.max_header_count} headers.", status=431)
         check_host_header([(n.decode("ascii"), v.decode("latin-1")) for n, v in request.headers])
         length = dict(request.headers).get(b"content-length")
         if length is not None and int(length) > self.limits.max_body_bytes:
@@ -204,12 +199,7 @@ class Connection:
 
     def _read_body(self) -> bytes:
         deadline = time.monotonic() + self.limits.body_timeout
-        timeout = HostError(
-            408,
-            "invalid_request",
-            f"The request body did not arrive within {self.limits.body_timeout:g} s.",
-            close=True,
-        )
+        timeout = invalid_request(f"The request body did not arrive within {self.limits.body_timeout:g} s.", status=408)
         chunks, size = [], 0
         if self.h11.they_are_waiting_for_100_continue:  # curl asks before sending a body over 1 KB
             self.sock.settimeout(self.limits.send_timeout)
@@ -236,7 +226,7 @@ class Connection:
             head = self.h11.send(h11.Response(status_code=status, headers=headers, reason=reason_phrase(status)))
         except h11.LocalProtocolError:  # the function set a header h11 will not send (a newline in it)
             logger.error("a function's answer had an invalid header; answered 500 instead")
-            error = HostError(500, "internal_error", "The function's answer was not valid HTTP.", close=True)
+            error = internal_error("The function's answer was not valid HTTP.", close=True)
             return self._send(request, error.status, error.response_headers(), error.body())
         no_body = (request is not None and request.method == b"HEAD") or status in (204, 304)
         data = b"" if no_body else self.h11.send(h11.Data(data=body))
@@ -282,8 +272,8 @@ def linger(sock: socket.socket, seconds: float = 2.0, max_bytes: int = 1024 * 10
 def _protocol_error(error: h11.RemoteProtocolError) -> HostError:
     text = str(error)
     if error.error_status_hint == 431:
-        return HostError(431, "invalid_request", "The request line and headers are too large.", close=True)
+        return invalid_request("The request line and headers are too large.", status=431)
     message = next(
         (m for prefix, m in _H11_PROBLEMS.items() if text.startswith(prefix)), "The request is not valid HTTP/1.1."
     )
-    return bad_request(message)
+    return invalid_request(message)

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import azure.functions as func
 
 from catch_all.known_routes import unmatched
-from devhost.host_errors import HostError, bad_request
+from devhost.host_errors import HostError, internal_error, invalid_request
 from devhost.routes import HttpRoute
 
 logger = logging.getLogger("devhost")
@@ -73,10 +73,10 @@ def request_path(target: str) -> tuple[str, str, str]:
             parts = urlsplit(target)
             parts.port  # noqa: B018 (raises on a port that is not a number)
         except ValueError:
-            raise bad_request("The request target is not a valid URL.") from None
+            raise invalid_request("The request target is not a valid URL.") from None
         raw_path, query = parts.path or "/", parts.query
     else:
-        raise bad_request("The request target must be a path such as /api/health.")
+        raise invalid_request("The request target must be a path such as /api/health.")
     # ASP.NET Core routes on the decoded path, except that an encoded "/" stays one segment.
     path = "%2F".join(unquote(piece, errors="replace") for piece in re.split("%2[Ff]", raw_path))
     return raw_path, path, query
@@ -85,7 +85,7 @@ def request_path(target: str) -> tuple[str, str, str]:
 def check_host_header(headers: list[tuple[str, str]]) -> None:
     hosts = [value for name, value in headers if name == "host"]
     if hosts and hosts[0] and not _VALID_HOST.fullmatch(hosts[0]):  # empty is allowed (RFC 9112 3.2)
-        raise bad_request("The Host header is not a valid host name and port.")
+        raise invalid_request("The Host header is not a valid host name and port.")
 
 
 def select_route(routes: list[HttpRoute], method: str, path: str) -> tuple[HttpRoute, dict[str, str]]:
@@ -99,17 +99,13 @@ def select_route(routes: list[HttpRoute], method: str, path: str) -> tuple[HttpR
         params = route.match(normalized)
         if params is not None and route.function.accepts(method):
             return route, params
-    error = unmatched(
-        sorted(
-            {
-                m
-                for route in routes
-                if not route.function.is_catch_all and route.methods and route.match(normalized) is not None
-                for m in route.methods
-            }
-        )
-    )
-    raise HostError(error.status, error.code, error.message, error.headers)
+    served = {
+        m
+        for route in routes
+        if not route.function.is_catch_all and route.methods and route.match(normalized) is not None
+        for m in route.methods
+    }
+    raise HostError.passed_on(unmatched(sorted(served)))
 
 
 def has_function_key(headers: dict[str, str], params: dict[str, str], function_key: str) -> bool:
@@ -149,7 +145,7 @@ def call_function(
         response = route.handler(http_request)
     except Exception:
         logger.exception("function %s failed", route.name)
-        raise HostError(500, "internal_error", "The function failed.") from None
+        raise internal_error("The function failed.") from None
     return response.status_code, response_headers(response), response.get_body() or b""
 
 

@@ -1,19 +1,25 @@
-"""The answers the local host gives itself, before or instead of a function: one shape for all.
+"""The answers the local host gives itself, before or instead of a function.
 
-The same contract as the functions' errors (service/http.py): `{"error": {"code", "message"}}`,
-never sniffed, never cached. Messages never repeat the request path or any other client input.
+They exist because the real Functions host answers these requests itself (malformed HTTP, a
+connection flood, a function that crashed). A HostError is an ApiError (service/errors.py) with one
+thing more, `close`, so its body is built by the same `error_body`: `{"error": {"code",
+"message"}}`, never sniffed, never cached. The codes only this host sends are built here, once;
+the others are the functions' own constructors, passed on. Messages never repeat the request path
+or any other client input.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from http import HTTPStatus
 
-# Every code the host itself can send (the API's own codes are in api_spec/document.py).
-HOST_ERROR_CODES = frozenset({"invalid_request", "body_too_large", "too_many_connections", "internal_error"})
-# Passed on from the catch-all's own answer (catch_all/known_routes.py), so both hosts say the same.
-PASSED_ON_CODES = frozenset({"not_found", "method_not_allowed"})
+from service import errors
+from service.errors import ApiError, error_body
+
+# The codes only the local host sends (api_spec/document.py lists them as LOCAL_HOST_ERROR_CODES).
+HOST_ERROR_CODES = frozenset({"invalid_request", "too_many_connections"})
+# The functions' codes it also sends: its own limit and crashes, and the catch-all's 404/405
+# (catch_all/known_routes.py), so both hosts say the same.
+PASSED_ON_CODES = frozenset({"body_too_large", "internal_error", "not_found", "method_not_allowed"})
 ERROR_HEADERS = {
     "Content-Type": "application/json; charset=utf-8",
     "X-Content-Type-Options": "nosniff",
@@ -21,22 +27,22 @@ ERROR_HEADERS = {
 }
 
 
-@dataclass(eq=False)
-class HostError(Exception):
+class HostError(ApiError):
     """An answer of the host's own. `close`: the request's framing cannot be trusted, drop the connection."""
 
-    status: int
-    code: str
-    message: str
-    headers: dict[str, str] = field(default_factory=dict)
-    close: bool = False
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None, close: bool = False
+    ):
+        super().__init__(status, code, message, headers)
+        assert code in HOST_ERROR_CODES | PASSED_ON_CODES, code
+        self.close = close
 
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
-        assert self.code in HOST_ERROR_CODES | PASSED_ON_CODES, self.code
+    @classmethod
+    def passed_on(cls, error: ApiError, close: bool = False) -> HostError:
+        return cls(error.status, error.code, error.message, error.headers, close=close)
 
     def body(self) -> bytes:
-        return json.dumps({"error": {"code": self.code, "message": self.message}}).encode()
+        return error_body(self)
 
     def response_headers(self) -> list[tuple[str, str]]:
         headers = {**ERROR_HEADERS, **self.headers, "Content-Length": str(len(self.body()))}
@@ -52,9 +58,10 @@ def reason_phrase(status: int) -> bytes:
         return b""
 
 
-def bad_request(message: str) -> HostError:
-    """Malformed or ambiguous HTTP: answered, then the connection is closed (RFC 9112 section 6.3)."""
-    return HostError(400, "invalid_request", message, close=True)
+def invalid_request(message: str, status: int = 400) -> HostError:
+    """Malformed, ambiguous, too large or too slow HTTP (400, 408, 431): answered, then the
+    connection is closed (RFC 9112 section 6.3)."""
+    return HostError(status, "invalid_request", message, close=True)
 
 
 def too_many_connections(limit: int) -> HostError:
@@ -68,7 +75,11 @@ def too_many_connections(limit: int) -> HostError:
 
 
 def body_too_large(limit: int) -> HostError:
-    return HostError(413, "body_too_large", f"The request body is larger than {limit} bytes.", close=True)
+    return HostError.passed_on(errors.body_too_large(limit), close=True)
+
+
+def internal_error(message: str, close: bool = False) -> HostError:
+    return HostError.passed_on(errors.internal_error(message), close=close)
 
 
 def serialize(error: HostError) -> bytes:

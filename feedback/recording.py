@@ -7,7 +7,7 @@ from typing import Any
 
 from feedback.store import Claim, FeedbackStore, StorageUnavailable, utc_now
 from feedback.validation import Feedback
-from service.errors import unavailable
+from service import errors
 from service.telemetry import (
     FEEDBACK_ALREADY_STORED,
     FEEDBACK_STORAGE_FAILED,
@@ -32,12 +32,7 @@ def record_feedback(feedback: Feedback, store: FeedbackStore, retry_after_second
         stored = store.add(feedback, utc_now())
     except StorageUnavailable as error:
         track(FEEDBACK_STORAGE_FAILED, logging.ERROR, **feedback.as_dict(), reason=str(error))
-        raise unavailable(
-            "storage_unavailable",
-            "Feedback storage is unreachable; your feedback was recorded in telemetry. "
-            "Send it again after Retry-After seconds.",
-            retry_after_seconds,
-        ) from None
+        raise errors.storage_unavailable(retry_after_seconds) from None
     if not stored.created:
         track(FEEDBACK_ALREADY_STORED, prediction_id=stored.record["prediction_id"])
     if stored.telemetry_pending:

@@ -6,7 +6,7 @@ import logging
 import threading
 
 from predict.model import SentimentModel, load_model_artifact
-from service.errors import unavailable
+from service import errors
 from service.settings import get_settings
 from service.telemetry import MODEL_LOAD_FAILED, MODEL_LOADED, track
 
@@ -26,9 +26,7 @@ def get_model() -> SentimentModel:
                 _model = load_model_artifact(settings.model_dir, settings.onnx_threads)
             except Exception as error:
                 track(MODEL_LOAD_FAILED, logging.ERROR, model_dir=str(settings.model_dir), reason=str(error))
-                raise unavailable(
-                    "model_unavailable", "The model is not loaded; try again later.", settings.retry_after_seconds
-                ) from None
+                raise errors.model_unavailable(settings.retry_after_seconds) from None
             track(MODEL_LOADED, model_version=_model.version)
     return _model
 

@@ -8,28 +8,22 @@ from typing import Any
 
 from predict.drift import DriftSignals
 from predict.model import SentimentModel
-from service.errors import bad_request, too_large
-from service.http import require_text
+from service import errors
+from service.request_fields import SENTIMENTS, TextBatch
 from service.settings import Settings
 
 
 def parse_predict_request(payload: dict[str, Any], settings: Settings) -> tuple[list[str], bool]:
-    """The texts to score and whether the caller asked for a batch."""
+    """The texts to score and whether the caller asked for a batch (rules: service/request_fields.py)."""
+    batch = TextBatch.from_settings(settings)
     has_text, has_texts = "text" in payload, "texts" in payload
     if has_text and has_texts:
-        raise bad_request("invalid_field", "Send either 'text' or 'texts', not both.")
+        raise errors.invalid_field("Send either 'text' or 'texts', not both.")
     if has_text:
-        return [require_text(payload["text"], "text", settings.max_text_chars)], False
+        return [batch.item.check(payload["text"], "text")], False
     if not has_texts:
-        raise bad_request("missing_field", 'Send {"text": "..."} or {"texts": ["...", ...]}.')
-    texts = payload["texts"]
-    if not isinstance(texts, list):
-        raise bad_request("invalid_field", "'texts' must be a list of strings.")
-    if not texts:
-        raise bad_request("empty_batch", "'texts' is empty; send at least one text.")
-    if len(texts) > settings.max_batch_size:
-        raise too_large("batch_too_large", f"'texts' has {len(texts)} items; the limit is {settings.max_batch_size}.")
-    return [require_text(t, f"texts[{i}]", settings.max_text_chars) for i, t in enumerate(texts)], True
+        raise errors.missing_field('Send {"text": "..."} or {"texts": ["...", ...]}.')
+    return batch.check(payload["texts"], "texts"), True
 
 
 def _prediction_ids(count: int) -> list[str]:
@@ -51,7 +45,7 @@ def predict_texts(model: SentimentModel, texts: list[str]) -> tuple[list[dict[st
         records.append(
             {
                 "prediction_id": prediction_id,
-                "sentiment": "positive" if label else "negative",
+                "sentiment": SENTIMENTS[label],
                 "label": label,
                 "probability": p,
                 "threshold": threshold,

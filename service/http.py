@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 from collections.abc import Callable
 from typing import Any
 
 import azure.functions as func
 
-from service.errors import ApiError, bad_request, too_large
+from service import errors
+from service.errors import ApiError, error_body
 from service.telemetry import ERROR_RESPONSE_FAILED, UNHANDLED_ERROR, request_answered, track_exception
 
 JSON_MIMETYPE = "application/json"
@@ -36,7 +36,7 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     )
 
 
-INTERNAL_ERROR = ApiError(500, "internal_error", "The service failed to answer; try again.")
+INTERNAL_ERROR = errors.internal_error()
 # What goes out when even an error answer cannot be built: fixed bytes, nothing computed.
 _FIXED_INTERNAL_ERROR_BODY = json.dumps(INTERNAL_ERROR.to_json()).encode("ascii")
 # RFC 3986, appendix B: it matches every string, so reading the path never raises. urlsplit raises
@@ -58,7 +58,7 @@ def error_response(error: ApiError) -> func.HttpResponse:
     """The JSON answer for an error. Never raises: if it cannot be built, the fixed minimal 500 goes out."""
     try:
         return func.HttpResponse(
-            body=_escaped_json_of(error),
+            body=error_body(error),
             status_code=_error_status(error),
             mimetype=JSON_MIMETYPE,
             charset="utf-8",
@@ -67,15 +67,6 @@ def error_response(error: ApiError) -> func.HttpResponse:
     except Exception:
         track_exception(ERROR_RESPONSE_FAILED)
         return _fixed_internal_error()
-
-
-def _escaped_json_of(error: ApiError) -> bytes:
-    if not isinstance(error.code, str) or not isinstance(error.message, str):
-        raise TypeError("an error's code and message must be strings")
-    text = json.dumps(error.to_json(), ensure_ascii=False, allow_nan=False)
-    # Escaped in JSON, so nothing an error message carries can become markup, even if a client sniffs it.
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return text.encode("utf-8")  # a lone surrogate raises: the fixed 500 goes out instead
 
 
 def _error_status(error: ApiError) -> int:
@@ -127,26 +118,26 @@ def _reject_constant(name: str) -> float:
 def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict[str, Any]:
     """The request body as a JSON object, or an ApiError saying exactly what is wrong."""
     if _declares_more_than(req.headers.get("content-length"), max_body_bytes):
-        raise _body_too_large(max_body_bytes)
+        raise errors.body_too_large(max_body_bytes)
     body = req.get_body() or b""
     if len(body) > max_body_bytes:
-        raise _body_too_large(max_body_bytes)
+        raise errors.body_too_large(max_body_bytes)
     if not body:
         raise _missing_body(req.headers)
     if not body.strip():
-        raise bad_request("invalid_json", "The request body is empty; send a JSON object.")
+        raise errors.invalid_json("The request body is empty; send a JSON object.")
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise bad_request("invalid_json", "The request body is not valid UTF-8.") from None
+        raise errors.invalid_json("The request body is not valid UTF-8.") from None
     try:
         payload = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
-        raise bad_request("invalid_json", "The JSON body is nested too deeply.") from None
+        raise errors.invalid_json("The JSON body is nested too deeply.") from None
     except ValueError as error:
-        raise bad_request("invalid_json", f"The request body is not valid JSON: {error}.") from None
+        raise errors.invalid_json(f"The request body is not valid JSON: {error}.") from None
     if not isinstance(payload, dict):
-        raise bad_request("invalid_json", "The request body must be a JSON object.")
+        raise errors.invalid_json("The request body must be a JSON object.")
     return payload
 
 
@@ -170,36 +161,5 @@ def _missing_body(headers: Any) -> ApiError:
     """
     declared = headers.get("content-length")
     if declared is not None and declared.strip() == "0":
-        return bad_request("invalid_json", "The request body is empty; send a JSON object.")
-    return ApiError(
-        411,
-        "length_required",
-        "The request has no Content-Length; send the JSON body with a "
-        "Content-Length header (a chunked body is not supported).",
-    )
-
-
-def _body_too_large(limit: int) -> ApiError:
-    return too_large("body_too_large", f"The request body is larger than {limit} bytes.")
-
-
-def require_text(value: Any, field: str, max_chars: int) -> str:
-    """A non-blank string of at most max_chars characters with no lone surrogates."""
-    if not isinstance(value, str):
-        raise bad_request("invalid_field", f"'{field}' must be a string.")
-    if not value.strip():
-        raise bad_request("empty_text", f"'{field}' is empty; send the text of a tweet.")
-    if len(value) > max_chars:
-        raise too_large("text_too_long", f"'{field}' has {len(value)} characters; the limit is {max_chars}.")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise bad_request("invalid_field", f"'{field}' contains invalid Unicode (a lone surrogate).") from None
-    return value
-
-
-def is_finite_number(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    # An int is always finite; math.isfinite(10**400) would raise OverflowError (a 500).
-    return isinstance(value, int) or math.isfinite(value)
+        return errors.invalid_json("The request body is empty; send a JSON object.")
+    return errors.length_required()

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.ingestion",
     "tests.fixtures.live_host",
     "tests.fixtures.settings",
+    "tests.fixtures.shared_data",
 ]

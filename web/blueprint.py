@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from service.errors import ApiError
+from service import errors
 from service.http import json_endpoint, request_path
 from web.assets import StaticAsset, api_base_from_path, find_asset, render_page
 
@@ -59,6 +59,6 @@ def ui_asset(req: func.HttpRequest) -> func.HttpResponse:
     name = req.route_params.get("name", "")
     asset = find_asset(name)
     if asset is None:
-        raise ApiError(404, "not_found", "The page has no such file.")
+        raise errors.not_found("The page has no such file.")
     versioned = req.params.get("v") == asset.version
     return _static_response(req, asset, VERSIONED_ASSET_CACHE if versioned else UNVERSIONED_ASSET_CACHE)

@@ -3,6 +3,10 @@
 `expected_statuses` computes, from the JSON body alone, the statuses the contract allows (the
 validation order of the service decides 400 vs 413 when several things are wrong at once).
 `check_answer` asserts the answer is JSON of the documented shape for its status.
+
+It is written independently of service/request_fields.py on purpose (a change to the rules must
+show here as a failing test, not move the oracle with it); tests/hostile/test_contract_agrees.py
+checks that it agrees with the served OpenAPI document.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from service.settings import Settings
 
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9_]*")
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+FEEDBACK_FIELDS = ("prediction_id", "text", "sentiment", "probability", "model_version", "is_correct")
+SENTIMENTS = ("negative", "positive")
 
 
 def _text_status(value: Any, limits: Settings) -> int | None:
@@ -54,9 +60,7 @@ def predict_status(payload: Any, limits: Settings) -> int:
 
 def feedback_status(payload: Any, limits: Settings) -> int:
     """201 or 200 are both fine for valid feedback (a repeated id gets 200); returned as 201."""
-    if not isinstance(payload, dict) or any(
-        f not in payload for f in ("prediction_id", "text", "sentiment", "probability", "model_version", "is_correct")
-    ):
+    if not isinstance(payload, dict) or any(f not in payload for f in FEEDBACK_FIELDS):
         return 400
     if not isinstance(payload["prediction_id"], str) or not UUID.fullmatch(payload["prediction_id"]):
         return 400
@@ -66,7 +70,7 @@ def feedback_status(payload: Any, limits: Settings) -> int:
     version = payload["model_version"]
     probability = payload["probability"]
     if (
-        payload["sentiment"] not in ("negative", "positive")
+        payload["sentiment"] not in SENTIMENTS
         or not isinstance(payload["sentiment"], str)
         or not _is_number(probability)
         or not 0 <= probability <= 1

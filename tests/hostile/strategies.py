@@ -7,6 +7,8 @@ import uuid
 
 from hypothesis import strategies as st
 
+from tests.hostile.contract import FEEDBACK_FIELDS, SENTIMENTS
+
 # Every code point, lone surrogates included (the default `characters()` leaves category Cs out).
 ANY_CHARACTER = st.characters(exclude_categories=())
 
@@ -76,12 +78,11 @@ predict_payloads = st.one_of(
     st.fixed_dictionaries({"texts": st.lists(texts, min_size=60, max_size=66)}),
 )
 
-FEEDBACK_FIELDS = ("prediction_id", "text", "sentiment", "probability", "model_version", "is_correct")
 _uuids = st.uuids(version=4).map(str)
 _valid_feedback_fields = {
     "prediction_id": st.one_of(_uuids, _uuids.map(str.upper)),
     "text": texts,
-    "sentiment": st.sampled_from(["negative", "positive"]),
+    "sentiment": st.sampled_from(SENTIMENTS),
     "probability": st.one_of(st.floats(0, 1), st.sampled_from([0, 1])),
     "model_version": st.one_of(st.just("fasttext_lstm@1"), st.text(ANY_CHARACTER, max_size=210)),
     "is_correct": st.booleans(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pandas as pd
+import pytest
 
 from model_build import data
 
@@ -35,6 +36,7 @@ def test_text_subset_has_50k_tweets_per_class(data_dir):
     assert frame["label"].value_counts().to_dict() == {0: 50_000, 1: 50_000}
 
 
+@pytest.mark.exact_rows("sentiment140/random_union_102k.csv.gz")
 def test_random_union_keeps_text_fidelity(data_dir):
     frame = data.load_random_union(data_dir / data.UNION_FILE)
     assert len(frame) == 102_714

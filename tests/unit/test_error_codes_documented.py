@@ -1,8 +1,10 @@
-"""Every error code the code can send is in the served OpenAPI document, and nothing else is.
+"""Every error code the code can send is in the served OpenAPI document, and nothing else is;
+each code is built in one place, by its named constructor.
 
-The codes are read from the source (AST), not from a list kept by hand: a call to one of the error
-constructors, or a dict literal with "code" and "message" keys. A code must be a string literal there (or pass
-on a code built elsewhere, `error.code`), so a new code cannot slip in undocumented.
+The codes are read from the source (AST), not from a list kept by hand: a call to an error type
+(`ApiError(...)`, `HostError(...)`), or a dict literal with "code" and "message" keys. A code must
+be a string literal there (or pass on a code built elsewhere, `error.code`), so a new code cannot
+slip in undocumented.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from tests.app_functions import user_function
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTION_PACKAGES = ("service", "predict", "feedback", "web", "api_spec", "catch_all")
 LOCAL_HOST_PACKAGES = ("devhost",)
-# Error constructors -> position of their `code` argument: the functions' (service/errors.py) and
-# the local host's (devhost/host_errors.py, whose helpers take a message and build a HostError).
-FUNCTION_CODE_ARGUMENT = {"ApiError": 1, "bad_request": 0, "too_large": 0, "unavailable": 0}
+# Error types -> position of their `code` argument: the functions' (built only in service/errors.py)
+# and the local host's (built only in devhost/host_errors.py). Everything else calls their named
+# constructors, `errors.invalid_field("...")`, which take a message, never a code.
+FUNCTION_CODE_ARGUMENT = {"ApiError": 1}
 HOST_CODE_ARGUMENT = {"HostError": 1}
-CODE_ARGUMENT = FUNCTION_CODE_ARGUMENT
+ERROR_MODULES = {"ApiError": "service/errors.py", "HostError": "devhost/host_errors.py"}
 
 
 def _callee_name(call: ast.Call) -> str | None:
@@ -105,9 +108,9 @@ def served_error_codes() -> set[str]:
 def test_collector_reads_every_way_the_code_sends_an_error():
     source = """
 raise ApiError(404, "not_found", "x")
-raise bad_request("invalid_json", "x")
-raise errors.too_large(code="body_too_large", message="x")
-body = unavailable("invalid_request" if status < 500 else "internal_error", "x")
+raise errors.ApiError(400, "invalid_json", "x")
+raise ApiError(status=413, code="body_too_large", message="x")
+body = ApiError(400, "invalid_request" if status < 500 else "internal_error", "x")
 answer = {"error": {"code": "too_many_connections", "message": "x"}}
 passed_on = ApiError(400, error.code, error.message)
 """
@@ -124,7 +127,7 @@ passed_on = ApiError(400, error.code, error.message)
 @pytest.mark.parametrize(
     "source",
     [
-        'raise bad_request(CODE, "x")',
+        'raise ApiError(400, CODE, "x")',
         'raise ApiError(400, f"{kind}_error", "x")',
         'answer = {"code": codes[0], "message": "x"}',
     ],
@@ -150,3 +153,32 @@ def test_the_host_reads_its_codes_from_its_own_list():
     from devhost.host_errors import HOST_ERROR_CODES
 
     assert host_codes() == set(HOST_ERROR_CODES)
+
+
+def error_type_calls() -> list[tuple[str, str, int, set[str]]]:
+    """(error type, module, line, literal codes) of every ApiError(...) and HostError(...) outside tests."""
+    calls = []
+    for package in FUNCTION_PACKAGES + LOCAL_HOST_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and (name := _callee_name(node)) in ERROR_MODULES:
+                    expression = _code_expression(node, {name: 1})
+                    codes = set() if expression is None else _literal_codes(expression)
+                    calls.append((name, str(path.relative_to(ROOT)), node.lineno, codes))
+    return calls
+
+
+def test_errors_are_built_only_by_their_named_constructors():
+    elsewhere = [
+        (name, f"{where}:{line}") for name, where, line, _ in error_type_calls() if where != ERROR_MODULES[name]
+    ]
+    assert not elsewhere, f"call the named constructor in {ERROR_MODULES} instead: {elsewhere}"
+
+
+def test_each_error_code_is_built_in_one_place():
+    places: dict[str, list[str]] = {}
+    for _, where, line, codes in error_type_calls():
+        for code in codes:
+            places.setdefault(code, []).append(f"{where}:{line}")
+    assert {code: p for code, p in places.items() if len(p) > 1} == {}
+    assert set(places) == function_codes() | host_codes()

@@ -6,11 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feedback.validation import REQUIRED_FIELDS, Feedback, parse_feedback
+from feedback.validation import Feedback, parse_feedback
 from service.errors import ApiError
+from service.request_fields import feedback_fields
 from service.settings import Settings
 
 SETTINGS = Settings.from_env()
+REQUIRED_FIELDS = tuple(feedback_fields(SETTINGS))
 
 
 def body(**overrides) -> dict:
