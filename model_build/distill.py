@@ -20,20 +20,25 @@ probability alone.
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from model_build import augment, data, tracking
+from model_build.tracked_run import TrackedRun, TrackingSettings, run_dir, run_tracked
+from model_build.train import LstmRecipe, fit_lstm, splits_from_args
 
 DEFAULT_ALPHA = 0.7
 SCORE_BATCH = 128
 SCORE_CHUNK = 128 * 50  # texts per checkpoint of the cache
 FAMILY = "fasttext-lstm-distilled"
-RUN_DIR_NAME = "fasttext_lstm_distilled"
+RUN_DIR_NAME = "fasttext_lstm_distilled"  # tracked_run.run_dir names it after FAMILY
 # Stated before the student's manual-set accuracy was looked at; copied into the model card.
 DECISION_RULE = (
     "ship the distilled student as the next fasttext_lstm version only if its held-out "
@@ -280,9 +285,20 @@ def scoring_timings(path: Path) -> list[dict]:
     return json.loads(side.read_text(encoding="utf-8")) if side.is_file() else []
 
 
-def run_from_args(args):
-    from model_build.train import splits_from_args
+@dataclass(frozen=True)
+class DistillSettings:
+    """What the student's tracked run reads, built once from the command line."""
 
+    tracking: TrackingSettings
+    student: LstmRecipe  # the plain fasttext-lstm recipe's settings
+    alpha: float
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> DistillSettings:
+        return cls(tracking=TrackingSettings.from_args(args), student=LstmRecipe.from_args(args), alpha=args.alpha)
+
+
+def run_from_args(args):
     if args.promote:
         return promote(Path(args.output_dir) / RUN_DIR_NAME)
     if args.annotate_card is not None:
@@ -325,7 +341,14 @@ def run_from_args(args):
     scores = read_cache(path)
     augmented = augment.augmented_rows(copies, read_cache(augmented_path)) if copies else None
     return run_distillation(
-        splits, scores, transfer, args, run_id, scoring_seconds, augmented=augmented, augment_settings=settings
+        splits,
+        scores,
+        transfer,
+        DistillSettings.from_args(args),
+        run_id,
+        scoring_seconds,
+        augmented=augmented,
+        augment_settings=settings,
     )
 
 
@@ -395,7 +418,7 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame, scor
 
 
 def distillation_record(
-    args,
+    settings: DistillSettings,
     teacher: dict,
     teacher_run_id: str,
     soft: np.ndarray,
@@ -406,7 +429,7 @@ def distillation_record(
     record = {
         "method": "soft targets, binary cross-entropy (Tang et al. 2019 style)",
         "target": "alpha * teacher P(positive) + (1 - alpha) * hard label",
-        "alpha": args.alpha,
+        "alpha": settings.alpha,
         "teacher": teacher["name"],
         "teacher_run_id": teacher_run_id,
         "transfer_set_rows": int(soft.sum()),
@@ -417,8 +440,8 @@ def distillation_record(
             else f"seeded stratified sample of {int(soft.sum())} training rows; the rest trained on hard labels"
         ),
         "early_stopping": "validation loss against hard labels",
-        "teacher_scores_cache": str(cache_path(args.output_dir, teacher_run_id)),
-        "teacher_scoring": scoring_timings(cache_path(args.output_dir, teacher_run_id)),
+        "teacher_scores_cache": str(cache_path(settings.tracking.output_dir, teacher_run_id)),
+        "teacher_scoring": scoring_timings(cache_path(settings.tracking.output_dir, teacher_run_id)),
         "teacher_train_rows": teacher["train_rows"],
         "teacher_metrics": teacher["metrics"],
         "teacher_validation_recomputed": teacher["validation_recomputed_from_cache"],
@@ -427,7 +450,7 @@ def distillation_record(
     if augmented is not None:
         if augment_settings is None:
             raise ValueError("augmented rows need the augment settings that made them")
-        augmented_cache = augmented_cache_path(args.output_dir, teacher_run_id)
+        augmented_cache = augmented_cache_path(settings.tracking.output_dir, teacher_run_id)
         record["augmentation"] = {
             "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "
             "n-gram sampling; target = teacher probability alone",
@@ -443,7 +466,7 @@ def run_distillation(
     splits: data.DataSplits,
     scores: pd.DataFrame,
     transfer: pd.DataFrame,
-    args,
+    settings: DistillSettings,
     teacher_run_id: str,
     scoring_seconds: float | None,
     augmented: tuple[list[str], np.ndarray] | None = None,
@@ -453,71 +476,42 @@ def run_distillation(
     `augmented` (normalised copies, teacher probabilities) are extra training rows."""
     import dataclasses
 
-    import mlflow
-
-    from model_build import evaluation
-    from model_build.train import TIMING_TWEETS, fit_lstm, print_metrics, write_held_out
-
-    targets, soft = soft_targets(splits.train, set(transfer["text"]), scores, args.alpha)
-    teacher = teacher_summary(teacher_run_id, args.tracking_uri, splits.validation, scores)
+    targets, soft = soft_targets(splits.train, set(transfer["text"]), scores, settings.alpha)
+    teacher = teacher_summary(teacher_run_id, settings.tracking.tracking_uri, splits.validation, scores)
     print(
-        f"soft targets on {int(soft.sum())} of {len(soft)} training tweets (alpha {args.alpha}); "
+        f"soft targets on {int(soft.sum())} of {len(soft)} training tweets (alpha {settings.alpha}); "
         f"teacher validation (recomputed): {teacher['validation_recomputed_from_cache']}"
     )
     # the student sees soft targets; validation (early stopping) keeps the HARD labels
     student_splits = dataclasses.replace(splits, train=splits.train.assign(label=targets))
-    run_dir = Path(args.output_dir) / RUN_DIR_NAME
-    run_dir.mkdir(parents=True, exist_ok=True)
-    tags = {"family": FAMILY, "display_name": DISPLAY_NAME, "teacher_run_id": teacher_run_id}
-    with tracking.start_run(args.tracking_uri, run_name=FAMILY, tags=tags) as run:
-        tracking.log_data_description(splits.description)
-        started = time.perf_counter()
-        fitted = fit_lstm("fasttext-lstm", student_splits, args, run_dir, augmented=augmented)
-        score, params, log_model, extra = fitted.score, fitted.params, fitted.log_model, fitted.extra
-        training_seconds = time.perf_counter() - started
-        distillation = distillation_record(args, teacher, teacher_run_id, soft, augmented, augment_settings)
-        if augment_settings is not None and augmented is not None:
-            params.update(augment_settings.as_params(), augmented_rows=len(augmented[0]))
-        params.update(
-            teacher_run_id=teacher_run_id,
-            teacher=teacher["name"],
-            alpha=args.alpha,
-            transfer_set_rows=int(soft.sum()),
-            soft_target_share=round(float(soft.mean()), 4),
-            distillation_loss="binary_crossentropy",
-        )
-        mlflow.log_params({k: str(v) for k, v in params.items()})
-        mlflow.log_dict(distillation, "distillation.json")
-        metrics, probabilities, images = evaluation.evaluate_splits(
-            score, splits.named(), run_dir / "evaluation", DISPLAY_NAME
-        )
-        metrics["training_seconds"] = training_seconds
-        if scoring_seconds is not None:  # scored in this run (else: see distillation.json)
-            metrics["teacher_scoring_seconds"] = scoring_seconds
-        metrics["inference_ms_per_tweet"] = evaluation.inference_ms_per_tweet(
-            score, splits.test["text"].tolist()[:TIMING_TWEETS]
-        )
-        metrics.update({k: float(v) for k, v in extra.items()})
-        tracking.log_evaluation(metrics, images)
-        log_model()
-        write_held_out(splits, probabilities, run_dir)
-        summary = {
-            "family": FAMILY,
-            "display_name": DISPLAY_NAME,
-            "run_id": run.info.run_id,
-            "tracking_uri": tracking.tracking_uri(args.tracking_uri),
-            "registered_model": None,
-            "registered_version": None,
-            "alias": None,
-            "params": params,
-            "metrics": metrics,
-            "data": splits.description,
-            "distillation": distillation,
-        }
-        tracking.dump_json(summary, run_dir / "run.json")
-        mlflow.log_artifact(str(run_dir / "run.json"))
-    print_metrics(DISPLAY_NAME, metrics)
-    print(f"  training {training_seconds:.0f} s; run {run.info.run_id}; local copy {run_dir}")
+    distillation = distillation_record(settings, teacher, teacher_run_id, soft, augmented, augment_settings)
+    params: dict[str, Any] = {}
+    if augment_settings is not None and augmented is not None:
+        params.update(augment_settings.as_params(), augmented_rows=len(augmented[0]))
+    params.update(
+        teacher_run_id=teacher_run_id,
+        teacher=teacher["name"],
+        alpha=settings.alpha,
+        transfer_set_rows=int(soft.sum()),
+        soft_target_share=round(float(soft.mean()), 4),
+        distillation_loss="binary_crossentropy",
+    )
+    run = TrackedRun(
+        family=FAMILY,
+        display_name=DISPLAY_NAME,
+        fit=lambda run_dir: fit_lstm("fasttext-lstm", student_splits, settings.student, run_dir, augmented=augmented),
+        tags={"teacher_run_id": teacher_run_id},
+        params=params,
+        documents={"distillation.json": distillation},
+        # scored in this run (else: see distillation.json)
+        metrics={} if scoring_seconds is None else {"teacher_scoring_seconds": scoring_seconds},
+        summary={"distillation": distillation},
+    )
+    summary = run_tracked(run, splits, settings.tracking)
+    print(
+        f"  training {summary['metrics']['training_seconds']:.0f} s; run {summary['run_id']}; "
+        f"local copy {run_dir(settings.tracking.output_dir, FAMILY)}"
+    )
     return summary
 
 

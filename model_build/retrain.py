@@ -21,7 +21,6 @@ The exit status is 0 whatever the decision (a kept champion is an answer, not an
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from pathlib import Path
 from model_build import tracking
 from model_build.feedback_export import parse_time
 from model_build.feedback_table import add_storage_options, open_feedback_store
+from model_build.tracked_run import TrackingSettings
 
 DEFAULT_OUTPUT_DIR = Path("artifacts/retrain")
 DEFAULT_CHAMPION_DIR = Path("onnx_models/fasttext_lstm")
@@ -92,9 +92,7 @@ def register(subparsers) -> None:
     parser.add_argument("--version", default=None, help="candidate version (default: the next unused one)")
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR)
     parser.add_argument("--tracking-uri", default=None)
-    parser.set_defaults(
-        handler=run_from_args, max_length=None, bidirectional=False, vectors=None, register_champion=False
-    )
+    parser.set_defaults(handler=run_from_args, max_length=None, bidirectional=False, vectors=None)
 
 
 def next_version(champion_card: dict) -> str:
@@ -149,8 +147,13 @@ def train_candidate(args, feedback: FeedbackData, folder: Path) -> dict:
         extra_files=(feedback.training, *args.extra_data),
     )
     print(f"data: {json.dumps(splits.description['rows'])}")
-    train_args = argparse.Namespace(**{**vars(args), "output_dir": folder / "train", "register_champion": False})
-    summary = train.run_training("fasttext-lstm", splits, train_args)
+    settings = train.TrainSettings(
+        tracking=TrackingSettings(args.tracking_uri, folder / "train"),
+        seed=args.seed,
+        lstm=train.LstmRecipe.from_args(args),
+        register_champion=False,  # the champion alias only moves by the release step
+    )
+    summary = train.run_training("fasttext-lstm", splits, settings)
     set_tags(summary["tracking_uri"], summary["run_id"], {**feedback.mlflow_tags(), "retrain": "candidate"})
     return {"summary": summary, "splits": splits, "run_dir": folder / "train" / "fasttext_lstm"}
 

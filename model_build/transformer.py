@@ -12,7 +12,7 @@ import importlib
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,17 +132,13 @@ class TransformerPyfunc(_pyfunc_base()):  # type: ignore[misc]  # mlflow importe
         return self.trained.score(list(model_input["text"]))
 
 
-def fine_tune(splits, args) -> TrainedTransformer:
+def fine_tune(splits, settings: TransformerSettings) -> TrainedTransformer:
+    """`settings.pretrained` empty: the weights of the installed DEFAULT_PACKAGE."""
     import torch
     from tqdm import tqdm
     from transformers import AutoModelForSequenceClassification, get_linear_schedule_with_warmup
 
-    settings = TransformerSettings(
-        pretrained=args.pretrained or default_pretrained_path(),
-        train_rows=args.train_limit or DEFAULT_TRAIN_ROWS,
-        epochs=args.epochs or 1,
-        seed=args.seed,
-    )
+    settings = replace(settings, pretrained=settings.pretrained or default_pretrained_path())
     torch.manual_seed(settings.seed)
     torch.set_num_threads(2)
     train = splits.train
