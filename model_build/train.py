@@ -14,6 +14,7 @@ data description / metrics / images / model, and keep a local copy in `--output-
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import tempfile
 from dataclasses import dataclass
@@ -155,20 +156,8 @@ class LstmRecipe:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> LstmRecipe:
-        return cls(
-            seed=args.seed,
-            epochs=args.epochs,
-            units=args.units,
-            max_length=args.max_length,
-            bidirectional=args.bidirectional,
-            vectors=args.vectors,
-            fasttext_dim=args.fasttext_dim,
-            fasttext_epochs=args.fasttext_epochs,
-            subword_buckets=args.subword_buckets,
-            lexicon=args.lexicon,
-            unseen_copies=args.unseen_copies,
-            extra_repeats=args.extra_repeats,
-        )
+        # every field is a command-line flag of the same name (train, distill and retrain share them)
+        return cls(**{field.name: getattr(args, field.name) for field in dataclasses.fields(cls)})
 
 
 @dataclass(frozen=True)
