@@ -124,7 +124,7 @@ def drop_duplicate_texts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~conflicting].drop_duplicates("text").reset_index(drop=True)
 
 
-def _stratified_sample(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
+def stratified_sample(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
     share = rows / len(frame)
     parts = [group.sample(n=round(len(group) * share), random_state=seed) for _, group in frame.groupby("label")]
     return pd.concat(parts).sample(frac=1.0, random_state=seed)
@@ -173,15 +173,15 @@ def build_splits(
     exact = union["text_fidelity"].isin(EXACT_FIDELITY) & ~union["text"].isin(bulk_texts)
     held_out_pool = drop_duplicate_texts(union[exact])
     held_out_pool = held_out_pool[~held_out_pool["text"].isin(set(manual["text"]))]
-    test = _stratified_sample(held_out_pool, test_rows, seed)
+    test = stratified_sample(held_out_pool, test_rows, seed)
     rest = held_out_pool.drop(test.index)
-    validation = _stratified_sample(rest, validation_rows, seed + 1)
+    validation = stratified_sample(rest, validation_rows, seed + 1)
 
     held_out_texts = set(test["text"]) | set(validation["text"]) | set(manual["text"])
     train = drop_duplicate_texts(pd.concat([bulk, union], ignore_index=True))
     train = train[~train["text"].isin(held_out_texts)]
     if train_limit is not None and train_limit < len(train):
-        train = _stratified_sample(train, train_limit, seed)
+        train = stratified_sample(train, train_limit, seed)
     if extra_files:
         # Added after the sample: a small slice must not sample the feedback away.
         extra = [load_extra_labelled(Path(p)) for p in extra_files]

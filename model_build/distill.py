@@ -378,7 +378,7 @@ def transfer_set(train: pd.DataFrame, rows: int | None, seed: int) -> pd.DataFra
     scored = train[~data.human_labelled(train)]
     if rows is None or rows >= len(scored):
         return scored
-    return data._stratified_sample(scored, rows, seed)
+    return data.stratified_sample(scored, rows, seed)
 
 
 def soft_targets(
