@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "model_build.robustness",
     "model_build.assess",
     "model_build.report",
+    "model_build.decisions",
 )
 
 

@@ -39,7 +39,8 @@ SCORE_BATCH = 128
 SCORE_CHUNK = 128 * 50  # texts per checkpoint of the cache
 FAMILY = "fasttext-lstm-distilled"
 RUN_DIR_NAME = "fasttext_lstm_distilled"  # tracked_run.run_dir names it after FAMILY
-# Stated before the student's manual-set accuracy was looked at; copied into the model card.
+# Stated before the student's manual-set accuracy was looked at; run.json carries it and
+# `export` writes it into the model card.
 DECISION_RULE = (
     "ship the distilled student as the next fasttext_lstm version only if its held-out "
     "TEST accuracy >= the baseline's test accuracy - 0.003 AND its manual-set accuracy > "
@@ -155,14 +156,6 @@ def register(subparsers) -> None:
         action="store_true",
         help="after the decision rule: register the student run found in "
         "--output-dir and move the champion alias to it (no training)",
-    )
-    parser.add_argument(
-        "--annotate-card",
-        type=Path,
-        default=None,
-        metavar="ARTEFACT_DIR",
-        help="after `export`: add the distillation block and the decision rule to "
-        "ARTEFACT_DIR/model_card.json (no training)",
     )
     parser.set_defaults(handler=run_from_args, max_length=None, bidirectional=False, vectors=None)
 
@@ -310,8 +303,6 @@ class DistillSettings:
 def run_from_args(args):
     if args.promote:
         return promote(Path(args.output_dir) / RUN_DIR_NAME)
-    if args.annotate_card is not None:
-        return annotate_card(Path(args.output_dir) / RUN_DIR_NAME, args.annotate_card)
     if not args.teacher_run:
         raise SystemExit("--teacher-run is required")
     run_id = resolve_run_id(args.teacher_run, args.tracking_uri)
@@ -434,7 +425,8 @@ def distillation_record(
     augmented: tuple[list[str], np.ndarray] | None,
     augment_settings: augment.AugmentSettings | None,
 ) -> dict:
-    """How the student was taught (distillation.json in MLflow, and the card's block)."""
+    """How the student was taught (distillation.json in MLflow; run.json, from which `export`
+    writes the card's block)."""
     record = {
         "method": "soft targets, binary cross-entropy (Tang et al. 2019 style)",
         "target": "alpha * teacher P(positive) + (1 - alpha) * hard label",
@@ -540,27 +532,4 @@ def promote(run_dir: Path) -> int:
         f"registered {tracking.REGISTERED_MODEL} version {version} "
         f"(alias {tracking.CHAMPION_ALIAS}) from run {summary['run_id']}"
     )
-    return 0
-
-
-def annotate_card(run_dir: Path, target: Path) -> int:
-    """Add the distillation block (teacher, run id, alpha, transfer set, teacher metrics) and the
-    decision rule to an exported card."""
-    summary = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    card_path = Path(target) / "model_card.json"
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    if card["mlflow"]["run_id"] != summary["run_id"]:
-        raise SystemExit(
-            f"{card_path} was exported from run {card['mlflow']['run_id']}, "
-            f"not from the distillation run {summary['run_id']}"
-        )
-    card["description"] = (
-        "Binary sentiment (P(positive)) of an English tweet: an LSTM over FastText word vectors "
-        "trained on the Sentiment140 training tweets, distilled from a fine-tuned MiniLM-L6 "
-        "(soft targets)."
-    )
-    card["distillation"] = {k: v for k, v in summary["distillation"].items() if k != "decision_rule"}
-    card["decision_rule"] = summary["distillation"]["decision_rule"]
-    card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    print(f"{card_path}: distillation block and decision rule added")
     return 0

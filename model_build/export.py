@@ -5,8 +5,10 @@
 Steps: tf2onnx conversion (input `token_ids` int32 [batch, max_length], output `probability`
 float32 [batch, 1]); parity with Keras on held-out tweets (fails above --max-diff); int8 dynamic
 quantisation, shipped only when it costs less than --max-int8-loss accuracy on the held-out test;
-model card; the folder logged to the training run in MLflow; a final load through serving's
-`load_model_artifact`.
+model card, written once from the run's run.json (a `distill` run's distillation block and
+decision rule included); the folder logged to the training run in MLflow; a final load through
+serving's `load_model_artifact`. The folder's decision file (model_build/decisions.py), which the
+card names, is left as it is: export never reads, merges or rewrites it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pandas as pd
 
 from model_build import evaluation, robustness, tracking
 from model_build.data import MANUAL_FILE, UNION_FILE, load_extra_labelled, sha256_of
+from model_build.decisions import CARD_FILE, DECISIONS_FILE
 from model_build.lstm import INPUT_NAME, OUTPUT_NAME
 from predict.tokenizer import SUBWORD_IDS
 
@@ -198,30 +201,6 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-# Written after export by people or other commands (`distill --annotate-card`, the decision
-# record): exporting the same run again keeps them instead of silently dropping them.
-RECORD_KEYS = (
-    "description",
-    "distillation",
-    "decision_rule",
-    "decision",
-    "normalization_history",
-    "assessment",
-    "candidates_not_shipped",
-)
-
-
-def records_of_same_run(target: Path, run_id: str) -> dict:
-    """The record blocks of the card already in `target`, if it was exported from `run_id`."""
-    path = Path(target) / "model_card.json"
-    if not path.is_file():
-        return {}
-    previous = json.loads(path.read_text(encoding="utf-8"))
-    if previous.get("mlflow", {}).get("run_id") != run_id:
-        return {}
-    return {k: previous[k] for k in RECORD_KEYS if k in previous}
-
-
 def export_artifact(
     run_dir: Path,
     target: Path,
@@ -279,16 +258,13 @@ def export_artifact(
         quantisation,
         "model.int8.onnx" if shipped else "model.onnx",
     )
-    kept = records_of_same_run(target, run["run_id"])
-    card.update(kept)
-    if kept:
-        print(f"kept from the previous card of the same run: {', '.join(kept)}")
-    _write_folder(target, fp32_path, int8_path if shipped else None, tokenizer, card)
+    # serving loads the staged folder (its card has what serving reads); the measured card, once, to target
+    staged = _stage_folder(staging / "artefact", fp32_path, int8_path if shipped else None, tokenizer, card)
     served = _served_as_exported(
-        target, int8 if shipped else fp32, tokenizer, normalized["test"], held_out["test"]["text"].tolist(), max_diff
+        staged, int8 if shipped else fp32, tokenizer, normalized["test"], held_out["test"]["text"].tolist(), max_diff
     )
     _measure_served(served, card, held_out)
-    (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    _write_folder(staged, target, card)
 
     if log_to_mlflow:
         _log_export(run, target, card)
@@ -318,16 +294,32 @@ def _measure_served(served, card: dict, held_out: dict) -> None:
     )
 
 
-def _write_folder(target: Path, fp32_path: Path, int8_path: Path | None, tokenizer, card: dict) -> None:
-    """The artefact folder, from scratch: both graphs (int8 only when shipped), tokenizer, card."""
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    shutil.copy(fp32_path, target / "model.onnx")
+def _stage_folder(folder: Path, fp32_path: Path, int8_path: Path | None, tokenizer, card: dict) -> Path:
+    """Both graphs (int8 only when shipped), tokenizer and card, as serving loads them."""
+    folder.mkdir(parents=True)
+    shutil.copy(fp32_path, folder / "model.onnx")
     if int8_path is not None:
-        shutil.copy(int8_path, target / "model.int8.onnx")
-    tokenizer.save(target / "tokenizer.json")
-    (target / "model_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+        shutil.copy(int8_path, folder / "model.int8.onnx")
+    tokenizer.save(folder / "tokenizer.json")
+    (folder / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
+def _write_folder(staged: Path, target: Path, card: dict) -> None:
+    """`target` from scratch: the staged files and the final card. The decision file is the only
+    thing kept: it records the folder's history, not the run's, and export never writes it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in target.iterdir():
+        if path.name == DECISIONS_FILE:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    for path in staged.iterdir():
+        if path.name != CARD_FILE:
+            shutil.copy(path, target / path.name)
+    (target / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
 
 
 def _served_as_exported(target: Path, session, tokenizer, normalized: list[str], texts: list[str], max_diff: float):
@@ -422,8 +414,7 @@ def _model_card(
         "name": name,
         "version": str(version),
         "serving_model": serving_model,
-        "description": "Binary sentiment (P(positive)) of an English tweet: an LSTM over FastText "
-        "word vectors trained on the Sentiment140 training tweets.",
+        "description": _description(run),
         "architecture": _architecture(params, tokenizer),
         **_inputs(tokenizer),
         "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["batch", 1], "meaning": "P(positive)"},
@@ -450,6 +441,7 @@ def _model_card(
             "split_seed": data["split_seed"],
             "held_out_rule": data["held_out_rule"],
             **_hand_labelled(data["sources"]),
+            **({"feedback": run["feedback"]} if "feedback" in run else {}),
         },
         "hyperparameters": params,
         "metrics": {
@@ -470,7 +462,27 @@ def _model_card(
         "library_versions": library_versions(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "known_limitations": _known_limitations(tokenizer.max_length),
+        **_distillation(run),
+        "decisions": DECISIONS_FILE,
     }
+
+
+def _description(run: dict) -> str:
+    return (
+        "Binary sentiment (P(positive)) of an English tweet: an LSTM over FastText word vectors "
+        "trained on the Sentiment140 training tweets"
+        + (", distilled from a fine-tuned MiniLM-L6 (soft targets)." if "distillation" in run else ".")
+    )
+
+
+def _distillation(run: dict) -> dict:
+    """A `distill` run's record (teacher, alpha, transfer set, teacher metrics) and the decision
+    rule stated before it was trained, as `distill` wrote them into run.json."""
+    if "distillation" not in run:
+        return {}
+    record = dict(run["distillation"])
+    rule = record.pop("decision_rule")
+    return {"distillation": record, "decision_rule": rule}
 
 
 def _architecture(params: dict, tokenizer) -> str:
@@ -583,7 +595,9 @@ def _log_export(run: dict, target: Path, card: dict) -> None:
 
     mlflow.set_tracking_uri(run["tracking_uri"])
     with mlflow.start_run(run_id=run["run_id"]):
-        mlflow.log_artifacts(str(target), artifact_path="onnx")
+        for path in sorted(target.iterdir()):  # the artefact; the folder's decision file is not the run's
+            if path.name != DECISIONS_FILE:
+                mlflow.log_artifact(str(path), artifact_path="onnx")
         mlflow.log_metrics(
             {
                 "onnx_parity_max_abs_diff": card["parity"]["max_abs_diff"],

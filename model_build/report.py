@@ -2,9 +2,10 @@
 
     python -m model_build report            # rewrites the generated block and docs/img/reliability.png
 
-One source: `onnx_models/fasttext_lstm/model_card.json` (what `export` measured, and the
-`assessment` block: `assess` results of the deployed model and the latest candidate, side by side). Only the block between
-BEGIN and END is rewritten; tests/unit/test_model_report.py fails when it is stale.
+Two files, one per fact: `onnx_models/fasttext_lstm/model_card.json` (what `export` measured) and
+the decision file it names (`decisions.json`; its `assessment` block: `assess` results of the
+deployed model and the latest candidate, side by side). Only the block between BEGIN and END is
+rewritten; tests/unit/test_model_report.py fails when it is stale.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from pathlib import Path
 
 from docgen import read_block, replace_block
+from model_build import decisions
 
 ROOT = Path(__file__).resolve().parent.parent
 CARD_FILE = ROOT / "onnx_models" / "fasttext_lstm" / "model_card.json"
@@ -32,7 +34,7 @@ ROBUSTNESS_COLUMNS = (
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("report", help="regenerate docs/model.md's figures from the card")
+    parser = subparsers.add_parser("report", help="regenerate docs/model.md's figures from the card and its decisions")
     parser.add_argument("--card", type=Path, default=CARD_FILE)
     parser.add_argument("--doc", type=Path, default=DOC_FILE)
     parser.add_argument("--image", type=Path, default=RELIABILITY_IMAGE)
@@ -99,7 +101,12 @@ def _robustness_table(assessment: dict) -> list[str]:
     return rows
 
 
-def render(card: dict) -> str:
+def load_sources(card_path: Path = CARD_FILE) -> tuple[dict, dict]:
+    """The card and the decision records beside it."""
+    return json.loads(card_path.read_text(encoding="utf-8")), decisions.read_decisions(card_path)
+
+
+def render(card: dict, records: dict) -> str:
     version = f"{card['name']}@{card['version']}"
     q = card["quantisation"]
     lines = [
@@ -120,10 +127,10 @@ def render(card: dict) -> str:
         f"{'int8 is' if q.get('shipped') else 'fp32 is'} served.",
         "",
     ]
-    assessment = card.get("assessment", {}).get("models")
+    assessment = records.get("assessment", {}).get("models")
     if assessment:
         lines += [
-            f"{card['assessment']['what']}",
+            f"{records['assessment']['what']}",
             "",
             "Side by side, as served, measured by `python -m model_build assess` (each "
             "candidate beside @4 in one run) "
@@ -160,8 +167,8 @@ def save_reliability(card: dict, path: Path) -> Path:
     )
 
 
-def write(card: dict, path: Path) -> Path:
-    return replace_block(path, BEGIN, END, render(card))
+def write(card: dict, records: dict, path: Path) -> Path:
+    return replace_block(path, BEGIN, END, render(card, records))
 
 
 def generated_block(path: Path) -> str:
@@ -169,8 +176,8 @@ def generated_block(path: Path) -> str:
 
 
 def run_from_args(args) -> int:
-    card = json.loads(args.card.read_text(encoding="utf-8"))
-    print(f"{write(card, args.doc)}: figures of {card['name']}@{card['version']}")
+    card, records = load_sources(args.card)
+    print(f"{write(card, records, args.doc)}: figures of {card['name']}@{card['version']}")
     if card.get("calibration"):
         print(f"{save_reliability(card, args.image)}")
     if args.card == CARD_FILE:

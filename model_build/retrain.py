@@ -15,7 +15,7 @@ Steps, all in one run:
 4. score candidate and champion (the committed artefact) as served on the test split, the manual
    set, the held-out feedback and the behaviour suites (model_build/retrain_evaluation.py);
 5. apply DECISION_RULE (model_build/retrain_gate.py) and write `decision.json` and `summary.md`
-   into --output-dir; the candidate folder carries the decision in its model card.
+   into --output-dir; the candidate folder carries the decision in its decision file.
 The exit status is 0 whatever the decision (a kept champion is an answer, not an error).
 """
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from model_build import tracking
+from model_build import decisions, tracking
 from model_build.feedback_export import parse_time
 from model_build.feedback_table import add_storage_options, open_feedback_store
 from model_build.tracked_run import TrackingSettings
@@ -95,10 +95,10 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run_from_args, max_length=None, bidirectional=False, vectors=None)
 
 
-def next_version(champion_card: dict) -> str:
-    """One past the champion and past every candidate its card records as not shipped."""
+def next_version(champion_card: dict, champion_decisions: dict) -> str:
+    """One past the champion and past every candidate its decision file records as not shipped."""
     used = [int(champion_card["version"])]
-    for candidate in champion_card.get("candidates_not_shipped", []):
+    for candidate in champion_decisions.get("candidates_not_shipped", []):
         tail = str(candidate.get("version_as_exported", "")).rpartition("@")[2]
         if tail.isdigit():
             used.append(int(tail))
@@ -155,7 +155,11 @@ def train_candidate(args, feedback: FeedbackData, folder: Path) -> dict:
     )
     summary = train.run_training("fasttext-lstm", splits, settings)
     set_tags(summary["tracking_uri"], summary["run_id"], {**feedback.mlflow_tags(), "retrain": "candidate"})
-    return {"summary": summary, "splits": splits, "run_dir": folder / "train" / "fasttext_lstm"}
+    run_dir = folder / "train" / "fasttext_lstm"
+    # the feedback's provenance in run.json, from which `export` writes the card's training data
+    summary["feedback"] = feedback.as_json()
+    tracking.dump_json(summary, run_dir / "run.json")
+    return {"summary": summary, "splits": splits, "run_dir": run_dir}
 
 
 def set_tags(uri: str, run_id: str, tags: dict[str, str]) -> None:
@@ -192,14 +196,10 @@ def log_gate_run(uri: str | None, result, feedback: FeedbackData, candidate_run_
         return run.info.run_id
 
 
-def annotate_card(candidate_dir: Path, decision: dict) -> None:
-    """The candidate's card records why it was (or was not) proposed; export keeps these blocks."""
-    path = candidate_dir / "model_card.json"
-    card = json.loads(path.read_text(encoding="utf-8"))
-    card["decision_rule"] = decision["rule"]
-    card["decision"] = {k: decision[k] for k in ("decision", "reasons", "checks", "decided_at")}
-    card["training_data"]["feedback"] = decision["feedback"]
-    path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+def record_decision(candidate_dir: Path, decision: dict) -> Path:
+    """The candidate's decision file records why it was (or was not) proposed, and by which rule."""
+    fields = ("rule", "decision", "reasons", "checks", "decided_at")
+    return decisions.write_decisions(candidate_dir, {"decision": {k: decision[k] for k in fields}})
 
 
 def run_from_args(args) -> int:
@@ -217,13 +217,14 @@ def run_from_args(args) -> int:
         print("no feedback to train on in the range: nothing to retrain", file=sys.stderr)
         return 0
     trained = train_candidate(args, feedback, folder)
-    champion_card = json.loads((Path(args.champion_dir) / "model_card.json").read_text(encoding="utf-8"))
+    champion_card_path = Path(args.champion_dir) / decisions.CARD_FILE
+    champion_card = json.loads(champion_card_path.read_text(encoding="utf-8"))
     candidate_dir = folder / "candidate"
     export.export_artifact(
         trained["run_dir"],
         candidate_dir,
         name=champion_card["name"],
-        version=args.version or next_version(champion_card),
+        version=args.version or next_version(champion_card, decisions.read_decisions(champion_card_path)),
     )
     holdout = read_feedback_csv(feedback.holdout)[["text", "label"]]
     scores = {
@@ -249,7 +250,7 @@ def run_from_args(args) -> int:
     }
     tracking.dump_json(decision, folder / "decision.json")
     (folder / "summary.md").write_text(markdown_summary(result, decision["feedback"]), encoding="utf-8")
-    annotate_card(candidate_dir, decision)
+    record_decision(candidate_dir, decision)
     print((folder / "summary.md").read_text(encoding="utf-8"))
     print(f"decision: {result.decision} → {folder / 'decision.json'}")
     return 0

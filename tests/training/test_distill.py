@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from model_build import augment, cli, distill, tracking
+from model_build import augment, cli, distill, export, tracking
 from model_build.train import splits_from_args
 from tests.training.tiny import TINY_LSTM, tiny_data
 
@@ -109,25 +109,25 @@ def test_student_trains_on_cached_soft_targets_without_the_teacher(distilled_run
     assert summary["registered_version"] is None
 
 
-def test_promote_registers_the_student_and_annotate_adds_the_distillation_block(distilled_run):
+def test_promote_registers_the_student_and_export_writes_its_distillation_block(distilled_run):
     tmp_path, teacher_id, summary = distilled_run
-    out = str(tmp_path / "out")
+    out = tmp_path / "out"
     parser = cli.build_parser()
-    args = parser.parse_args(["distill", "--promote", "--output-dir", out])
+    args = parser.parse_args(["distill", "--promote", "--output-dir", str(out)])
     assert args.handler(args) == 0
     client = MlflowClient(summary["tracking_uri"])
     champion = client.get_model_version_by_alias(tracking.REGISTERED_MODEL, tracking.CHAMPION_ALIAS)
     assert champion.run_id == summary["run_id"]
 
+    # the card is written once, by export, from the run's run.json: no later step edits it
     target = tmp_path / "artefact"
-    target.mkdir()
-    (target / "model_card.json").write_text(
-        json.dumps({"name": "tiny", "version": "2", "mlflow": {"run_id": summary["run_id"]}})
-    )
-    args = parser.parse_args(["distill", "--annotate-card", str(target), "--output-dir", out])
-    assert args.handler(args) == 0
-    card = json.loads((target / "model_card.json").read_text())
+    card = export.export_artifact(out / distill.RUN_DIR_NAME, target, name="tiny", version="2", log_to_mlflow=False)
+    assert json.loads((target / "model_card.json").read_text()) == card
     assert card["distillation"]["teacher_run_id"] == teacher_id
     assert card["distillation"]["alpha"] == 0.7
     assert card["distillation"]["transfer_set_rows"] == 400
-    assert "manual-set accuracy" in card["decision_rule"]
+    assert "decision_rule" not in card["distillation"]
+    assert card["decision_rule"] == distill.DECISION_RULE
+    assert "distilled from a fine-tuned MiniLM-L6" in card["description"]
+    assert card["mlflow"]["registered_version"] == champion.version
+    assert card["decisions"] == "decisions.json" and not (target / "decisions.json").exists()

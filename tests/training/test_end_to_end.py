@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from mlflow import MlflowClient
 
-from model_build import cli, export, tracking
+from model_build import cli, decisions, export, tracking
 from predict.model import load_model_artifact
 from predict.normalize import NORMALIZATION_VERSION
 from tests.training.tiny import TINY_LSTM, tiny_data
@@ -119,20 +119,19 @@ def test_export_checks_parity_and_serving_loads_the_artefact(trained_run):
     assert "robustness_mask_0.3" in client.get_run(summary["run_id"]).data.metrics
 
 
-def test_exporting_the_same_run_again_keeps_the_written_record(trained_run):
+def test_export_writes_the_card_and_leaves_the_decision_file_alone(trained_run):
     tmp_path, _ = trained_run
     target = tmp_path / "onnx_models" / "again"
+    first = export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, log_to_mlflow=False)
+    assert first["decisions"] == decisions.DECISIONS_FILE and "distillation" not in first
+    assert not set(decisions.DECISION_KEYS) & set(first)
+    written = decisions.write_decisions(target, {"decision": {"outcome": "shipped"}})
+    before = written.read_bytes()
+    (target / "stale.onnx").write_bytes(b"left by an older export")
     export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, log_to_mlflow=False)
-    card_path = target / "model_card.json"
-    card = json.loads(card_path.read_text())
-    card["decision"] = {"outcome": "shipped"}
-    card_path.write_text(json.dumps(card))
-    again = export.export_artifact(tmp_path / "out" / "fasttext_lstm", target, log_to_mlflow=False)
-    assert again["decision"] == {"outcome": "shipped"}
-    assert json.loads(card_path.read_text())["decision"] == {"outcome": "shipped"}
-    card["mlflow"]["run_id"] = "another run"
-    card_path.write_text(json.dumps(card))
-    assert export.records_of_same_run(target, again["mlflow"]["run_id"]) == {}
+    assert written.read_bytes() == before
+    assert decisions.read_decisions(target / "model_card.json") == {"decision": {"outcome": "shipped"}}
+    assert not (target / "stale.onnx").exists()
 
 
 def test_export_fails_when_onnx_and_keras_disagree(trained_run):

@@ -16,7 +16,7 @@ import mlflow
 import pytest
 from mlflow import MlflowClient
 
-from model_build import cli, tracking
+from model_build import cli, decisions, tracking
 from model_build.local_feedback import post_feedback, synthetic_tweets
 from model_build.retrain_gate import KEEP
 from tests.training.tiny import TINY_LSTM, tiny_data
@@ -84,7 +84,9 @@ def test_decision_file_holds_both_models_numbers_and_a_real_decision(retrained):
     summary = (out / "summary.md").read_text()
     assert "**keep champion**" in summary and "Why the champion stays" in summary
     card = json.loads((out / "candidate" / "model_card.json").read_text())
-    assert card["decision"]["decision"] == KEEP and card["training_data"]["feedback"]["rows"] == FEEDBACK_ROWS
+    assert card["training_data"]["feedback"]["rows"] == FEEDBACK_ROWS  # export wrote it, from run.json
+    recorded = decisions.read_decisions(out / "candidate" / "model_card.json")["decision"]
+    assert recorded["decision"] == KEEP and recorded["rule"] == decision["rule"]
 
 
 def test_mlflow_runs_carry_the_export_sha256_and_rows_and_the_alias_never_moves(retrained):

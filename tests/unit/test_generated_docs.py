@@ -22,8 +22,8 @@ def test_the_benchmark_tables_match_the_bench_results():
 
 
 def test_the_headline_names_the_served_version():
-    card, measured = headline.load_sources()
-    assert f"`{card['name']}@{card['version']}`" in headline.render(card, measured)
+    card, records, measured = headline.load_sources()
+    assert f"`{card['name']}@{card['version']}`" in headline.render(card, records, measured)
 
 
 class _StubModel:
