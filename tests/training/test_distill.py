@@ -129,5 +129,5 @@ def test_promote_registers_the_student_and_export_writes_its_distillation_block(
     assert "decision_rule" not in card["distillation"]
     assert card["decision_rule"] == distill.DECISION_RULE
     assert "distilled from a fine-tuned MiniLM-L6" in card["description"]
-    assert card["mlflow"]["registered_version"] == champion.version
+    assert str(card["mlflow"]["registered_version"]) == str(champion.version)
     assert card["decisions"] == "decisions.json" and not (target / "decisions.json").exists()

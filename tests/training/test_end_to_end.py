@@ -61,7 +61,9 @@ def test_cli_lists_every_command():
 
     parser = cli.build_parser()
     (subcommands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert {"data", "train", "compare", "export", "feedback-export", "retrain", "assess"} <= set(subcommands.choices)
+    assert {"data", "train", "compare", "export", "feedback-export", "retrain", "assess", "split-card"} <= set(
+        subcommands.choices
+    )
 
 
 def test_training_logs_params_data_metrics_images_and_champion_model(trained_run):
