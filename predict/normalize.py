@@ -23,17 +23,9 @@ import html
 import re
 import threading
 import unicodedata
-from functools import lru_cache
 from typing import Any
 
-from predict.emoji_words import (
-    CLUSTER_RE,
-    COMPONENT_JOINER_RE,
-    CONTINUATION_RE,
-    UNIT_RE,
-    SingleCharacterEmoji,
-    replace_in_cluster,
-)
+from predict.emoji_words import EmojiReplacer
 
 NORMALIZATION_VERSION = "3"
 # The normaliser reads at most this many characters of a text after HTML unescaping and NFKC.
@@ -241,27 +233,8 @@ def _emoji_placeholder(emoji: str, data: dict[str, Any]) -> str:
     return _placeholder(_emoji_to_words(emoji, data))
 
 
-@lru_cache(maxsize=8192)
-def _unit_with_placeholders(unit: str) -> str:
-    return replace_in_cluster(unit, _emoji_placeholder)
-
-
-_SINGLE_EMOJI_PLACEHOLDERS = SingleCharacterEmoji(_emoji_placeholder)
-
-
-def _cluster_with_placeholders(match: re.Match[str]) -> str:
-    cluster = match.group()
-    if not CONTINUATION_RE.search(cluster):
-        return cluster.translate(_SINGLE_EMOJI_PLACEHOLDERS)
-    return "".join(map(_unit_with_placeholders, UNIT_RE.findall(cluster)))
-
-
-def _replace_emoji(text: str) -> str:
-    if not CLUSTER_RE.search(text):
-        return text
-    if COMPONENT_JOINER_RE.search(text):
-        return replace_in_cluster(text, _emoji_placeholder)
-    return CLUSTER_RE.sub(_cluster_with_placeholders, text)
+# Each emoji becomes its placeholder; the words are found once per emoji (emoji_words.py).
+_replace_emoji = EmojiReplacer(_emoji_placeholder)
 
 
 def _nfkc_within_limit(text: str) -> str:
