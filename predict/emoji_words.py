@@ -6,27 +6,28 @@ zero-width joiners it skips in a list (`i in ignore`), so "😂\u200d" * 500 cos
 can belong to an emoji (any character of an EMOJI_DATA key, the joiner, the variation selectors;
 an ASCII digit, '#' or '*' only before U+FE0F or U+20E3, the only way a keycap starts). Clusters
 with only digits, '#' or '*' between them are read as one *region*: the library reads those as
-plain characters and hands over none of its pending tokens there. Any other character outside a
-cluster makes it hand over all of them, so a region reads alone, after that one character.
+plain characters and hands over none of its pending tokens there. At any other character outside
+a cluster it hands over all of them, so a region reads alone, after that one character.
 
-The library's algorithm, in short (emoji/tokenizer.py `tokenize`, with `keep_zwj` False): from a
-first character of some key it walks down its search tree as far as the text follows a key
-prefix, and takes the key it stops on, or else that character alone as plain; a variation
-selector outside a key is dropped. A joiner after an emoji whose last character starts a key is
-skipped, and the tokenizer steps back over that emoji (over it and the token before it when it
-is a skin tone or hair component) and reads again with the joiner as a wall.
+The library's algorithm (emoji/tokenizer.py `tokenize` with `keep_zwj` False, in `_read` step
+for step): from a first character of some key it walks down its search tree as far as the text
+follows a key prefix and takes the key it stops on, or else that character alone as a plain one;
+a variation selector outside a key is dropped. A joiner after an emoji whose last character
+starts a key is skipped, and the tokenizer steps back over that emoji (over it and the token
+before it after a skin tone or hair component) and reads again with the joiner as a wall.
 
-In a region, every joiner rule but one gives what a simple reading gives: take each key the walk
-stops on; drop a joiner after a key that ends in a first character; a character whose walk
-failed is an emoji (if it is a key) when a joiner follows it, and with a component and a joiner
-after it, the two read as one key when they are one. `_read_simple` does that: one str.translate
-per stretch of one-character tokens, Python only where a walk can go on (found on a one-letter
-*shadow* of the region) or a joiner stays. The rule that differs: a component and a joiner right
-after a key of two or more characters and the joiner it dropped. Stepping back over that key by
-a count of characters that leaves out the skipped joiner, the library lands inside it, drops its
-first character or reads part of it twice, and can then go on to drop the character before the
-region. Regions with it are read by `_read`, the library's algorithm step for step, with the
-character before them.
+`_read_simple` gets the same output without a Python step per character. Every joiner rule but
+one amounts to: take each key the walk stops on; drop a joiner after a key that ends in a first
+character; a character whose walk failed is an emoji (if it is a key) when a joiner follows it;
+with a component and a joiner after it, the two are one key when they are one. One regex,
+`_TOKEN_RE`, reads most of a region that way in runs (keys whose walk goes on only through skin
+tones, hair, U+FE0F, U+20E3 and regional indicators), with each token's output from a table; a
+walk into a joiner or a tag is followed in Python. The rule that differs: a component and a
+joiner right after a key of two or more characters and the joiner it dropped. Stepping back by
+a count of characters that leaves out the skipped joiner, the library lands inside the key and
+drops its first character or reads part of it twice (`_step_back_into`); where that part holds a
+component and a joiner it steps back again, can drop tokens read before the key and the
+character before the region, and the region is read by `_read`, with that character.
 """
 
 from __future__ import annotations
@@ -61,9 +62,8 @@ def _ranges(chars: set[str], gap: int = 64) -> str:
 
 
 _KEY_CHARS = {c for key in EMOJI_DATA for c in key}
-_KEYCAP_START_CHARACTERS = frozenset(c for c in _KEY_CHARS if c.isascii())  # '0'-'9', '#', '*'
+_KEYCAP_START_CHARACTERS = "".join(sorted(c for c in _KEY_CHARS if c.isascii()))  # '0'-'9', '#', '*'
 _KEYCAP_STARTS = _class(set(_KEYCAP_START_CHARACTERS))
-_KEYCAP_STARTS_RE = re.compile(f"[{_KEYCAP_STARTS}]*")
 # A superset of the emoji characters is as exact (the tokenizer reads the extra characters as
 # plain ones) and much cheaper to scan for.
 _OTHERS = _ranges({c for c in _KEY_CHARS if not c.isascii()} - {_ZWJ}) + "\\u200d\\ufe0e\\ufe0f"
@@ -72,11 +72,22 @@ CLUSTER_RE = re.compile(
     f"[{_OTHERS}{_KEYCAP_STARTS}](?:(?<=[{_OTHERS}])|(?=[\\ufe0f\\u20e3]))"
     f"(?:[{_OTHERS}]|[{_KEYCAP_STARTS}](?=[\\ufe0f\\u20e3]))*"
 )
+
+# Characters that continue a key (a superset: ranges that bridge small gaps are cheaper to test).
+# A cluster without them is read one character at a time: str.translate replaces it.
+_CONTINUATION_RE = re.compile(
+    f"[{_ranges({c for key in EMOJI_DATA for c in key[1:]} | {_ZWJ, *_VARIATION_SELECTORS}, gap=16)}]"
+)
+
 # The library's search tree (emoji.tokenizer.get_search_tree, one node per prefix of a key) as
 # sets: the first characters of keys, and every longer prefix. A walk from i goes on while
 # text[i : j + 1] is a prefix; it found an emoji when text[i:j] is a key.
 _FIRST_CHARACTERS = frozenset(key[0] for key in EMOJI_DATA)
 _PREFIXES = frozenset(key[:end] for key in EMOJI_DATA for end in range(2, len(key) + 1))
+_NEXT: dict[str, set[str]] = {}  # prefix -> the characters that can follow it in a key
+for _key in EMOJI_DATA:
+    for _end in range(1, len(_key)):
+        _NEXT.setdefault(_key[:_end], set()).add(_key[_end])
 _COMPONENTS = frozenset(key for key, data in EMOJI_DATA.items() if data["status"] == _COMPONENT)
 # Keys after which the library, meeting a joiner, skips it and reads the same key again: they
 # end in a first character (else the joiner is a plain character) and are no component (after
@@ -84,79 +95,6 @@ _COMPONENTS = frozenset(key for key, data in EMOJI_DATA.items() if data["status"
 _REREAD_AFTER_JOINER = frozenset(key for key in EMOJI_DATA if key[-1] in _FIRST_CHARACTERS) - _COMPONENTS
 # Regions up to this length are cached (a tweet's emoji come back); longer ones are read anew.
 _CACHED_REGION_CHARS = 32
-
-
-def _shadow() -> tuple[dict[int, str], re.Pattern[str]]:
-    """The shadow of a region (one ASCII letter per character, by str.translate) and the regex
-    that finds, on it, where `_read_simple` must look closer.
-
-    Letters: "z" the joiner, "v" a variation selector, "c" another character that continues keys
-    but starts none (U+20E3, tags), "o" any other character that starts no key, and one letter per
-    kind of first character: whether it is a key, a component, and which of those (or first
-    characters, or components) can follow it in a key. Closer looks: a first character followed by one that can continue its
-    walk, and a joiner after no key (kept: the one after a key is dropped by the translation)."""
-    table = {ord(_ZWJ): "z"} | {ord(c): "v" for c in _VARIATION_SELECTORS}
-    table |= {ord(c): "c" for c in _KEY_CHARS - _FIRST_CHARACTERS if ord(c) not in table}
-    follow: dict[str, set[str]] = {}
-    for key in EMOJI_DATA:
-        if len(key) > 1:
-            follow.setdefault(key[0], set()).add(key[1])
-
-    def kind(c: str) -> str:
-        return ("K" if c in _COMPONENTS else "R") if c in _FIRST_CHARACTERS else table[ord(c)]
-
-    letters = iter("ABCDEFGHIJKLMNOPQRSTUWXYabdefghijklmnpqrstuwxy")
-    kinds: dict[tuple[bool, bool, frozenset[str]], str] = {}
-    for first in sorted(_FIRST_CHARACTERS):
-        kind_of_first = (first in EMOJI_DATA, first in _COMPONENTS, frozenset(map(kind, follow.get(first, ()))))
-        if kind_of_first not in kinds:
-            kinds[kind_of_first] = next(letters)
-        table[ord(first)] = kinds[kind_of_first]
-    next_letters: dict[str, set[str]] = {}
-    for first, after in follow.items():
-        next_letters.setdefault(table[ord(first)], set()).update(table[ord(c)] for c in after)
-    key_letters = "".join(sorted(letter for (is_key, _, _), letter in kinds.items() if is_key))
-    events = [f"{letter}(?=[{''.join(sorted(after))}])" for letter, after in sorted(next_letters.items())]
-    return table, re.compile("|".join([*events, f"z(?<![{key_letters}]z)"]))
-
-
-class _Shadow(dict[int, str]):
-    """code point -> its shadow letter ("o" for any character that is in no key)."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = "o"
-        return "o"
-
-
-_SHADOW_LETTERS, _LOOK_CLOSER_RE = _shadow()
-_SHADOW = _Shadow(_SHADOW_LETTERS)
-
-
-class _Replacements(dict[str, str]):
-    """emoji key -> `replace(key, data)`, computed once per key (there are 5,244)."""
-
-    def __init__(self, replace: Callable[[str, dict[str, Any]], str]) -> None:
-        super().__init__()
-        self._replace = replace
-
-    def __missing__(self, key: str) -> str:
-        value = self[key] = self._replace(key, EMOJI_DATA[key])
-        return value
-
-
-class _OneCharacterTokens(dict[int, str]):
-    """A str.translate table for stretches of one-character tokens, filled on first use: the
-    replacement of a one-character emoji, "" for a variation selector or a joiner (the ones
-    left in such a stretch are dropped), the character itself for any other."""
-
-    def __init__(self, replacements: _Replacements) -> None:
-        super().__init__({ord(_ZWJ): ""} | {ord(c): "" for c in _VARIATION_SELECTORS})
-        self._replacements = replacements
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        value = self[code] = self._replacements[char] if char in EMOJI_DATA else char
-        return value
 
 
 def _step_back_into(key: str) -> tuple[bool, str] | None:
@@ -176,68 +114,215 @@ def _step_back_into(key: str) -> tuple[bool, str] | None:
 
 _STEP_BACK_INTO = {key: _step_back_into(key) for key in EMOJI_DATA if len(key) > 1 and key[-1] in _FIRST_CHARACTERS}
 
+# The token regex walks on only through these (after a first character): skin tones and hair,
+# U+FE0F, U+20E3 and regional indicators; a walk into a joiner or a tag is followed in Python.
+_REGIONAL_INDICATORS = frozenset(chr(code) for code in range(0x1F1E6, 0x1F200))
+_SHORT_STEPS = _COMPONENTS | {"\ufe0f", "\u20e3"} | _REGIONAL_INDICATORS
 
-def _read_simple(region: str, replacements: _Replacements, tokens: _OneCharacterTokens) -> str | None:
-    """`emoji.replace_emoji(region, ...)`, or None where only `_read` can follow the library:
-    one-character tokens by str.translate, the rest by the walk (module docstring)."""
-    shadow = region.translate(_SHADOW)
+
+def _class_of(chars: set[str] | frozenset[str], table: dict[int, str]) -> str:
+    return "[" + _ranges({table[ord(c)] for c in chars}, gap=1) + "]"
+
+
+def _walk_patterns(node: str, table: dict[int, str]) -> tuple[str, str]:
+    """Two regexes (on renumbered text, after `node`) for the rest of a walk from `node` that
+    the library ends on a key, with the joiner after it that it drops: on through _SHORT_STEPS
+    ("" if none), and stopping at `node` ("" if it cannot). After a key of two or more
+    characters and that joiner, a component and a joiner belong to the token (`_step_back_into`
+    gives what it becomes), unless the library would step back from there again."""
+    after = _NEXT.get(node, set())
+    by_pattern: dict[str, set[str]] = {}
+    for step in after & _SHORT_STEPS:
+        by_pattern.setdefault(_walk_pattern(node + step, table), set()).add(step)
+    steps = "|".join(_class_of(chars, table) + pattern for pattern, chars in sorted(by_pattern.items()))
+    stop = ""
+    if node in EMOJI_DATA or len(node) == 1:  # a key, or a first character read alone (plain)
+        stop = f"(?!{_class_of(after, table)})" if after else "(?:)"
+        if node in EMOJI_DATA and node[-1] in _FIRST_CHARACTERS and _ZWJ not in after:
+            joiner, component = table[ord(_ZWJ)], _class_of(_COMPONENTS, table)
+            if len(node) == 1:
+                stop += f"{joiner}?+"
+            elif _STEP_BACK_INTO[node] is None:
+                stop += f"(?:{joiner}(?!{component}{joiner})|(?!{joiner}))"
+            else:
+                stop += f"(?:{joiner}(?:{component}{joiner})?+|(?!{joiner}))"
+    return steps, stop
+
+
+def _walk_pattern(node: str, table: dict[int, str]) -> str:
+    parts = [part for part in _walk_patterns(node, table) if part]
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def _renumbering() -> dict[int, str]:
+    """A str.translate table that renumbers every character of a key into the private use
+    area from U+E000, so that the token regex tests characters by a few ranges (a class of
+    astral characters costs the engine a test per range): first characters last, components and
+    regional indicators first among them, the others grouped by the walks from them."""
+    others = sorted((_KEY_CHARS | _VARIATION_SELECTORS) - _FIRST_CHARACTERS)
+    order = others + sorted(_FIRST_CHARACTERS & _SHORT_STEPS)
+    table = {ord(c): chr(0xE000 + n) for n, c in enumerate(order)}
+    rest = sorted(_FIRST_CHARACTERS - _SHORT_STEPS, key=lambda c: (_walk_patterns(c, table), c))
+    return table | {ord(c): chr(0xE000 + len(order) + n) for n, c in enumerate(rest)}
+
+
+def _token_regex(table: dict[int, str]) -> str:
+    """One token of a renumbered region: a run of characters that start no key (each read
+    alone); a run of first characters that the walk reads alone, but regional indicators (with
+    the joiner after a key, dropped); a regional indicator read alone; or a walk of two or more
+    characters (`_walk_patterns`)."""
+    groups: dict[tuple[str, str], set[str]] = {}
+    for first in _FIRST_CHARACTERS:
+        groups.setdefault(_walk_patterns(first, table), set()).add(first)
+    by_size = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    alone = [(_class_of(chars, table) + stop, chars <= _REGIONAL_INDICATORS) for (_, stop), chars in by_size]
+    walks = [_class_of(chars, table) + f"(?:{steps})" for (steps, _), chars in by_size if steps]
+    firsts = _class_of(_FIRST_CHARACTERS, table)
+    runs = "|".join(pattern for pattern, indicator in alone if not indicator)
+    indicators = [pattern for pattern, indicator in alone if indicator]
+    return "|".join([f"[^{firsts[1:]}++", f"(?:{runs})++", *indicators, *walks])
+
+
+_RENUMBER = _renumbering()
+# Only cluster characters are renumbered, and none of them is in the range they are moved to.
+assert not CLUSTER_RE.search("".join(_RENUMBER.values()))
+_ORIGINAL = {ord(renumbered): chr(code) for code, renumbered in _RENUMBER.items()}
+_FIRSTS_RENUMBERED = frozenset(_RENUMBER[ord(c)] for c in _FIRST_CHARACTERS)
+_TOKEN = _token_regex(_RENUMBER)
+_TOKEN_RE = re.compile(_TOKEN)
+_TOKENS_RE = re.compile(f"(?:{_TOKEN})*+")
+
+
+class _Replacements(dict[str, str]):
+    """emoji key -> `replace(key, data)`, computed once per key (there are 5,244)."""
+
+    def __init__(self, replace: Callable[[str, dict[str, Any]], str]) -> None:
+        super().__init__()
+        self._replace = replace
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self._replace(key, EMOJI_DATA[key])
+        return value
+
+
+class _OneCharacterEmoji(dict[int, str]):
+    """A str.translate table for clusters without characters that continue a key, filled on
+    first use: a one-character emoji -> its replacement, any other character -> itself."""
+
+    def __init__(self, replacements: _Replacements) -> None:
+        super().__init__()
+        self._replacements = replacements
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = self[code] = self._replacements[char] if char in EMOJI_DATA else char
+        return value
+
+
+class _AloneOutputs(dict[int, str]):
+    """A str.translate table, filled on first use, from a renumbered character read alone to
+    what it becomes: an emoji -> its replacement, a variation selector -> "", any other ->
+    itself (a joiner too, unless `drop_joiners`: in a run of first characters, the joiners are
+    the ones dropped after a key)."""
+
+    def __init__(self, replacements: _Replacements, drop_joiners: bool) -> None:
+        super().__init__({ord(_RENUMBER[ord(c)]): "" for c in _VARIATION_SELECTORS})
+        if drop_joiners:
+            self[ord(_RENUMBER[ord(_ZWJ)])] = ""
+        self._replacements = replacements
+
+    def __missing__(self, code: int) -> str:
+        char = _ORIGINAL.get(code, chr(code))
+        value = self[code] = self._replacements[char] if char in EMOJI_DATA else char
+        return value
+
+
+class _TokenOutputs(dict[str, str]):
+    """A token of `_TOKEN_RE` -> what it becomes. Filled on first use for the tokens that come
+    back (one character, a key with the joiner after it that the library drops, a step back into
+    a key); runs are translated each time (there is no bound on how many differ)."""
+
+    def __init__(self, replacements: _Replacements) -> None:
+        super().__init__()
+        self.replacements = replacements
+        self._others = _AloneOutputs(replacements, drop_joiners=False)
+        self._firsts = _AloneOutputs(replacements, drop_joiners=True)
+        self._step_backs: dict[tuple[str, str], str] = {}
+
+    def __missing__(self, token: str) -> str:
+        if token[0] not in _FIRSTS_RENUMBERED:
+            return token.translate(self._others)
+        chars = token.translate(_ORIGINAL)
+        key = chars[:-1] if len(chars) > 1 and chars[-1] == _ZWJ else chars
+        if key in EMOJI_DATA or len(chars) == 1:
+            value = self.replacements[key] if key in EMOJI_DATA else key
+        elif key[-2] == _ZWJ and key[-1] in _COMPONENTS and _STEP_BACK_INTO.get(key[:-2]):
+            value = self.step_back(key[:-2], key[-1])
+        else:
+            return token.translate(self._firsts)
+        self[token] = value
+        return value
+
+    def step_back(self, key: str, component: str) -> str:
+        """What `key`, the joiner it dropped, `component` and a joiner become (`_step_back_into`,
+        not None for `key`): computed once per key and component."""
+        found = self._step_backs.get((key, component))
+        if found is None:
+            kept, part = _STEP_BACK_INTO[key] or (False, "")
+            again = _read_simple(part, self)
+            assert again is not None  # the part holds no component and joiner
+            found = (self.replacements[key] if kept else "") + again + self.replacements[component]
+            self._step_backs[key, component] = found
+        return found
+
+
+def _read_simple(region: str, outputs: _TokenOutputs) -> str | None:
+    """`emoji.replace_emoji(region, ...)`, or None where only `_read` can follow the library.
+
+    Runs of tokens that `_TOKEN_RE` reads, each token's output from `outputs`, and between them
+    one walk in Python from where it reads none: into a joiner or a tag, or one that fails."""
+    renumbered = region.translate(_RENUMBER)
+    replacements = outputs.replacements
     pieces: list[str] = []
     start, length = 0, len(region)
-    while (closer := _LOOK_CLOSER_RE.search(shadow, start)) is not None:
-        i = closer.start()
+    while True:
+        run = _TOKENS_RE.match(renumbered, start)
+        i = run.end() if run else start  # it matches "" at least
         if i > start:
-            pieces.append(region[start:i].translate(tokens))
-        if region[i] == _ZWJ:  # after no key: kept
-            pieces.append(_ZWJ)
-            start = i + 1
-            continue
-        while True:  # a walk from i, and from where it ends as long as a walk can go on there
-            j = i + 1
-            while j < length and region[i : j + 1] in _PREFIXES:
-                j += 1
-            token = region[i:j]
-            if token in EMOJI_DATA:
-                pieces.append(replacements[token])
-                if j < length and region[j] == _ZWJ and token[-1] in _FIRST_CHARACTERS:
-                    j += 1  # dropped
-            elif j > i + 1 and region[i + 1] == _ZWJ and token[0] in EMOJI_DATA:
-                # The walk went on past the joiner and failed: the key alone, the joiner dropped.
-                token, j = token[0], i + 2
-                pieces.append(replacements[token])
-            elif (
-                region[i + 1 : i + 2] in _COMPONENTS
-                and region[i + 2 : i + 3] == _ZWJ
-                and region[i : i + 2] in EMOJI_DATA
-            ):
-                # The walk went on past a component and a joiner and failed: stepping back over
-                # the component, the library reads the two again up to the joiner, one key.
-                token, j = region[i : i + 2], i + 3
-                pieces.append(replacements[token])
-            else:  # a plain character
-                token, j = token[0], i + 1
-                pieces.append(token)
-            if (
-                len(token) > 1
-                and region[j - 1] == _ZWJ
-                and region[j : j + 1] in _COMPONENTS
-                and region[j + 1 : j + 2] == _ZWJ
-            ):
-                # A component and a joiner after a key and the joiner it dropped (_step_back_into).
-                step_back = _STEP_BACK_INTO[token]
-                if step_back is None:
-                    return None
-                kept, part = step_back
-                again = _read_simple(part, replacements, tokens)
-                assert again is not None  # the part holds no component and joiner
-                if not kept:
-                    pieces.pop()
-                pieces += again, replacements[region[j]]
-                j += 2
-            start = i = j
-            if region[i : i + 2] not in _PREFIXES:
-                break
-    pieces.append(region[start:].translate(tokens))
-    return "".join(pieces)
+            pieces += map(outputs.__getitem__, _TOKEN_RE.findall(renumbered, start, i))
+        if i == length:
+            return "".join(pieces)
+        j = i + 1
+        while j < length and region[i : j + 1] in _PREFIXES:
+            j += 1
+        token = region[i:j]
+        if token in EMOJI_DATA:
+            pieces.append(replacements[token])
+            if j < length and region[j] == _ZWJ and token[-1] in _FIRST_CHARACTERS:
+                j += 1  # dropped
+        elif j > i + 1 and region[i + 1] == _ZWJ and token[0] in EMOJI_DATA:
+            # The walk went on past the joiner and failed: the key alone, the joiner dropped.
+            token, j = token[0], i + 2
+            pieces.append(replacements[token])
+        elif region[i + 1 : i + 2] in _COMPONENTS and region[i + 2 : i + 3] == _ZWJ and region[i : i + 2] in EMOJI_DATA:
+            # The walk went on past a component and a joiner and failed: stepping back over the
+            # component, the library reads the two again up to the joiner, one key.
+            token, j = region[i : i + 2], i + 3
+            pieces.append(replacements[token])
+        else:  # the walk failed: a plain character
+            token, j = token[0], i + 1
+            pieces.append(token)
+        if (
+            len(token) > 1
+            and region[j - 1] == _ZWJ
+            and region[j : j + 1] in _COMPONENTS
+            and region[j + 1 : j + 2] == _ZWJ
+        ):
+            if _STEP_BACK_INTO[token] is None:
+                return None
+            pieces[-1] = outputs.step_back(token, region[j])
+            j += 2
+        start = j
 
 
 def _read(text: str, replacements: _Replacements) -> str:
@@ -328,26 +413,28 @@ class EmojiReplacer:
 
     def __init__(self, replace: Callable[[str, dict[str, Any]], str]) -> None:
         self._replacements = _Replacements(replace)
-        self._tokens = _OneCharacterTokens(self._replacements)
-        self._cached_region = lru_cache(maxsize=8192)(self._region)
+        self._one_character = _OneCharacterEmoji(self._replacements)
+        self._outputs = _TokenOutputs(self._replacements)
+        self._cached_read_simple = lru_cache(maxsize=8192)(self._read_simple)
 
-    def _region(self, text: str, region_start: int) -> str:
-        """text[region_start:] replaced, where text[:region_start] is the character before the
-        region (if any) and the digits, '#' and '*' between it and the region."""
-        found = _read_simple(text[region_start:], self._replacements, self._tokens)
-        if found is None:
-            return _read(text, self._replacements)
-        return text[:region_start] + found
+    def _read_simple(self, region: str) -> str | None:
+        return _read_simple(region, self._outputs)
 
     def _replace_region(self, text: str, start: int, end: int) -> tuple[int, str]:
         """(where the replaced part starts, its replacement) for the region text[start:end]."""
+        region = text[start:end]
+        if not _CONTINUATION_RE.search(region):
+            return start, region.translate(self._one_character)
+        found = self._cached_read_simple(region) if len(region) <= _CACHED_REGION_CHARS else self._read_simple(region)
+        if found is not None:
+            return start, found
+        # Read step for step, with the character before the region and the digits, '#' and '*'
+        # between them (the library's steps back can drop them).
         before = start
         while before and text[before - 1] in _KEYCAP_START_CHARACTERS:
             before -= 1
         before = max(before - 1, 0)
-        if end - before <= _CACHED_REGION_CHARS:
-            return before, self._cached_region(text[before:end], start - before)
-        return before, self._region(text[before:end], start - before)
+        return before, _read(text[before:end], self._replacements)
 
     def __call__(self, text: str) -> str:
         found = CLUSTER_RE.search(text)
@@ -357,7 +444,7 @@ class EmojiReplacer:
         done = 0  # text[:done] is in pieces
         start, end = found.span()
         for match in CLUSTER_RE.finditer(text, end):
-            if not _KEYCAP_STARTS_RE.fullmatch(text, end, match.start()):
+            if text[end : match.start()].strip(_KEYCAP_START_CHARACTERS):  # not only digits, '#', '*'
                 replaced_from, replacement = self._replace_region(text, start, end)
                 pieces += text[done:replaced_from], replacement
                 done, start = end, match.start()

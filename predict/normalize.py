@@ -240,15 +240,15 @@ _replace_emoji = EmojiReplacer(_emoji_placeholder)
 def _nfkc_within_limit(text: str) -> str:
     """NFKC of the text, at most MAX_NORMALIZED_CHARS long, composing no more than that.
 
-    NFKC is the composition of NFKD, and never longer than it. NFKD alone is cheap (one pass,
-    no composition): when it is too long, only its first MAX_NORMALIZED_CHARS are composed.
+    NFKC is the canonical composition (NFC) of NFKD, and never longer than it. NFKD alone is
+    cheap (one pass, no composition): when it is too long, only its first MAX_NORMALIZED_CHARS
+    are composed. And NFC first checks whether there is anything to compose (a combining mark,
+    a jamo), which NFKC does not do after decomposing: emoji and compatibility characters such
+    as U+1F21A or U+FB03 are not composed again (~0.3 us per astral character).
     """
     if unicodedata.is_normalized("NFKC", text):
         return text[:MAX_NORMALIZED_CHARS]
-    decomposed = unicodedata.normalize("NFKD", text)
-    if len(decomposed) <= MAX_NORMALIZED_CHARS:
-        return unicodedata.normalize("NFKC", text)
-    return unicodedata.normalize("NFKC", decomposed[:MAX_NORMALIZED_CHARS])
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKD", text)[:MAX_NORMALIZED_CHARS])
 
 
 def _remove_urls(text: str) -> str:
