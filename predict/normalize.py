@@ -201,7 +201,10 @@ def _words_to_tokens(text: str) -> str:
 # Computing them once per word and carrying one character instead keeps "\U0001faf0" * 1000 from
 # becoming 42,000 characters that every later step would read. Placeholders end with the tokens
 # in one str.translate. There is one per distinct word (at most one per emoji of the library).
-_PLACEHOLDER_TOKENS: dict[int, str] = {}
+# The characters of tokens map to themselves: str.translate then finds each character it reads
+# in the table (a character missing from it costs a KeyError, a third of the time of a text of
+# 1,000 emoji).
+_PLACEHOLDER_TOKENS: dict[int, str] = {ord(c): c for c in " abcdefghijklmnopqrstuvwxyz0123456789'!?"}
 _PLACEHOLDER_OF: dict[str, str] = {}
 _placeholder_lock = threading.Lock()
 
@@ -220,7 +223,7 @@ def _placeholder(words: str) -> str:
             if not tokens:
                 _PLACEHOLDER_OF[words] = " "
             else:
-                code = _PLACEHOLDER_FIRST + len(_PLACEHOLDER_TOKENS)
+                code = _PLACEHOLDER_FIRST + len(_PLACEHOLDER_OF)
                 _PLACEHOLDER_TOKENS[code] = tokens
                 _PLACEHOLDER_OF[words] = chr(code)
         return _PLACEHOLDER_OF[words]

@@ -69,6 +69,28 @@ def test_random_texts_weighted_to_joiner_rules_read_as_the_library_reads_them(se
         assert REPLACER(text) == emoji.replace_emoji(text, replace=_marked), text
 
 
+def test_a_step_back_from_inside_a_key_reaches_no_further_than_one_character_before_it():
+    # predict.emoji_words reads such a step back (a key whose part read again holds a component
+    # and a joiner, then a joiner, a component and a joiner) without the text before it: the
+    # library drops the one-character token before the key or keeps it, whatever came before.
+    rng = random.Random(5)
+    steps_back_again = [k for k in MULTI if k[1:3] in {c + "\u200d" for c in COMPONENTS}]
+    for key in rng.sample(steps_back_again, 60):
+        steps = key + "\u200d" + rng.choice(COMPONENTS) + "\u200d"
+        alone = emoji.replace_emoji("a" + steps, replace=_marked)
+        after = alone[1:] if alone.startswith("a") else alone
+        for before in ("\U0001f602", "\U0001f3fd\u200d", ".", "1", "\u200d", "\U0001f1fa", "#"):
+            for earlier in ("", "xy ", "\U0001f602\U0001f602", "\U0001f44d\U0001f3fd", "a\u200d"):
+                read_before = emoji.replace_emoji(earlier + before, replace=_marked)
+                read_alone = emoji.replace_emoji(before, replace=_marked)
+                if read_before != emoji.replace_emoji(earlier, replace=_marked) + read_alone:
+                    continue  # `before` is not a token of its own after `earlier`
+                kept = read_before if alone.startswith("a") else read_before[: len(read_before) - len(read_alone)]
+                text = earlier + before + steps
+                assert emoji.replace_emoji(text, replace=_marked) == kept + after, text
+                assert REPLACER(text) == kept + after, text
+
+
 def test_each_emoji_is_replaced_by_one_call():
     calls: list[str] = []
     replacer = EmojiReplacer(lambda chars, _data: calls.append(chars) or "x")

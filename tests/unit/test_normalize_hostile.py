@@ -107,10 +107,12 @@ class _Counted:
 def _counted_work(text: str, monkeypatch: pytest.MonkeyPatch) -> int:
     work: list[int] = []
     with monkeypatch.context() as patch:
-        for module in (predict.normalize, predict.emoji_words):
-            for name, value in vars(module).items():
+        # The emoji search tree and its token regex are built on first use: build them here.
+        search_tree = getattr(predict.emoji_words, "_search_tree", lambda: None)()
+        for holder in (predict.normalize, predict.emoji_words, search_tree):
+            for name, value in vars(holder).items():
                 if isinstance(value, re.Pattern):
-                    patch.setattr(module, name, _Counted(value, work))
+                    patch.setattr(holder, name, _Counted(value, work))
         patch.setattr(predict.normalize, "unicodedata", _Counted(unicodedata, work))
         walks = [(predict.normalize, name) for name in ("emoji", "replace_in_cluster")]
         walks += [(predict.emoji_words, name) for name in ("_read", "_read_simple", "replace_in_cluster")]
