@@ -129,7 +129,7 @@ class _SearchTree:
         order = sorted((_KEY_CHARS | _VARIATION_SELECTORS) - _FIRST_CHARACTERS)
         order += sorted(_FIRST_CHARACTERS & _SHORT_STEPS)
         self.renumber = {ord(c): chr(_RENUMBERED_FROM + n) for n, c in enumerate(order)}
-        self._patterns: dict[str, tuple[str, str]] = {}
+        self._patterns: dict[tuple[str, bool], tuple[str, str]] = {}
         self._classes: dict[frozenset[str], str] = {}
         groups: dict[tuple[str, str], set[str]] = {}
         for first in _FIRST_CHARACTERS:
@@ -157,6 +157,13 @@ class _SearchTree:
                 if not chars <= _REGIONAL_INDICATORS
             ]
         )
+        # Then walks through joiners and tags, where the walks above fail.
+        long_groups: dict[str, set[str]] = {}
+        for first in _FIRST_CHARACTERS:
+            steps = self._walk_patterns(first, through_joiners=True)[0]
+            if steps != self._walk_patterns(first)[0]:
+                long_groups.setdefault(steps, set()).add(first)
+        walks += [self._class_of(chars) + f"(?:{steps})" for steps, chars in sorted(long_groups.items())]
         token = "|".join([f"[^{self._class_of(_FIRST_CHARACTERS)[1:]}++", *walks])
         self.token_re = re.compile(token)
         self.tokens_re = re.compile(f"(?:{token})*+")
@@ -168,19 +175,19 @@ class _SearchTree:
             found = self._classes[key] = "[" + _ranges({self.renumber[ord(c)] for c in chars}, gap=1) + "]"
         return found
 
-    def _walk_patterns(self, node: str) -> tuple[str, str]:
+    def _walk_patterns(self, node: str, through_joiners: bool = False) -> tuple[str, str]:
         """Two regexes (on renumbered text, after `node`) for the rest of a walk from `node`
         that the library ends on a key, with the joiner after it that it drops: on through
         _SHORT_STEPS ("" if none), and stopping at `node` ("" if it cannot). After a key of two
         or more characters and that joiner, a component and a joiner belong to the token
         (`_step_back_into` gives what it becomes), unless the library would step back again."""
-        found = self._patterns.get(node)
+        found = self._patterns.get((node, through_joiners))
         if found is not None:
             return found
         after = self.next.get(node, set())
         by_pattern: dict[str, set[str]] = {}
-        for step in after & _SHORT_STEPS:
-            by_pattern.setdefault(self._walk_pattern(node + step), set()).add(step)
+        for step in after if through_joiners else after & _SHORT_STEPS:
+            by_pattern.setdefault(self._walk_pattern(node + step, through_joiners), set()).add(step)
         steps = "|".join(self._class_of(chars) + pattern for pattern, chars in sorted(by_pattern.items()))
         stop = ""
         if node in EMOJI_DATA or len(node) == 1:  # a key, or a first character read alone (plain)
@@ -193,11 +200,11 @@ class _SearchTree:
                     stop += f"(?:{joiner}(?!{component}{joiner})|(?!{joiner}))"
                 else:
                     stop += f"(?:{joiner}(?:{component}{joiner})?+|(?!{joiner}))"
-        self._patterns[node] = steps, stop
+        self._patterns[node, through_joiners] = steps, stop
         return steps, stop
 
-    def _walk_pattern(self, node: str) -> str:
-        parts = [part for part in self._walk_patterns(node) if part]
+    def _walk_pattern(self, node: str, through_joiners: bool = False) -> str:
+        parts = [part for part in self._walk_patterns(node, through_joiners) if part]
         return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
 
 
@@ -408,7 +415,7 @@ def _token_before(token: str, outputs: _TokenOutputs) -> tuple[int, int]:
     if len(token) == 1 or (len(token) == 2 and token[1] == tree.renumbered_joiner):
         return _ONE_CHARACTER, len(outputs[token])
     chars = token.translate(tree.original)
-    if chars[-1] == _ZWJ and chars[-2] in _COMPONENTS and chars[-3] == _ZWJ:  # a step back into a key
+    if chars[-1] == _ZWJ and chars[:-1] not in EMOJI_DATA:  # a step back into a key: the component
         return _ONE_CHARACTER, len(outputs.replacements[chars[-2]])
     return _LONGER, 0
 
