@@ -39,6 +39,33 @@ def _emoji_lists() -> tuple[list[str], list[str], list[str]]:
     return singles, long_named, continuing
 
 
+def _joiner_lists() -> dict[str, list[str]]:
+    """Keys and parts for the shapes that make emoji 2.16 step back after a joiner."""
+    from emoji import EMOJI_DATA, STATUS
+
+    firsts = {k[0] for k in EMOJI_DATA}
+    components = sorted(k for k, v in EMOJI_DATA.items() if v["status"] == STATUS["component"])
+    # Keys of two or more characters after which the library drops a joiner; a component and a
+    # joiner after that make it step back into the key. Where the part it reads again holds a
+    # component and a joiner, it steps back again, over the keys before (the slow, exact path).
+    multi = sorted(k for k in EMOJI_DATA if len(k) > 1 and k[-1] in firsts)
+
+    def steps_back_again(key: str) -> bool:
+        part = key[2:] if key[1] == "\u200d" else key[1:]
+        return any(a in components and b == "\u200d" for a, b in zip(part, part[1:], strict=False))
+
+    return {
+        "components": components,
+        "regional indicators": [chr(c) for c in range(0x1F1E6, 0x1F200)],
+        "joined": sorted(k for k in EMOJI_DATA if "\u200d" in k),
+        "joinable": sorted({k[0] for k in EMOJI_DATA if "\u200d" in k[1:2]}),
+        "with selector": sorted({k[0] for k in EMOJI_DATA if k[1:2] == "\ufe0f"}),
+        "tag flags": sorted(k for k in EMOJI_DATA if "\U000e007f" in k),
+        "step back": [k for k in multi if not steps_back_again(k)],
+        "step back again": [k for k in multi if steps_back_again(k)],
+    }
+
+
 def hostile_shapes() -> dict[str, Callable[[random.Random, int], str]]:
     """name -> (rng, length) -> a text of `length` characters of that shape."""
     singles, long_named, continuing = _emoji_lists()
@@ -87,6 +114,37 @@ def hostile_shapes() -> dict[str, Callable[[random.Random, int], str]]:
         "HTML entities": repeat(lambda r: r.choice(["&amp;", "&#128514;", "&lt;3", "&quot;"])),
         "!?!? and '''": repeat(lambda r: r.choice("!?'")),
         "unknown words": repeat(lambda r: "".join(r.choice(alnum) for _ in range(7)) + " "),
+        **_joiner_shapes(repeat),
+    }
+
+
+def _joiner_shapes(
+    repeat: Callable[[Callable[[random.Random], str]], Callable[[random.Random, int], str]],
+) -> dict[str, Callable[[random.Random, int], str]]:
+    """Emoji shapes beyond the issue's: regional indicators, long joined sequences, skin tones,
+    joiners and selectors alone or in runs, tag sequences, marks piled on an emoji, and the
+    joiner after a component that makes emoji 2.16 step back into the key before it."""
+    lists = _joiner_lists()
+    zwj, modifiers = "\u200d", [*lists["components"], "\u200d", "\ufe0f", "\ufe0e", "\u20e3"]
+
+    def step_back(keys: list[str]) -> Callable[[random.Random], str]:
+        return lambda r: r.choice(keys) + zwj + r.choice(lists["components"]) + zwj
+
+    return {
+        "regional indicators \U0001f1e6\U0001f1e8": repeat(lambda r: r.choice(lists["regional indicators"])),
+        "joined sequences \U0001f468\u200d\U0001f469\u200d\U0001f467": repeat(lambda r: r.choice(lists["joined"])),
+        "skin tone + joiner \U0001f3fd\u200d": repeat(lambda r: r.choice(lists["components"]) + zwj),
+        "modifiers, joiners, selectors": repeat(lambda r: r.choice(modifiers)),
+        "one emoji, 999 joiners": lambda r, n: r.choice(lists["joinable"]) + zwj * (n - 1),
+        "one emoji, 999 selectors": lambda r, n: r.choice(lists["with selector"]) + "\ufe0f" * (n - 1),
+        "marks piled on an emoji": lambda r, n: (
+            "\U0001f602" + "".join(chr(0x300 + r.randrange(0x70)) for _ in range(n - 1))
+        ),
+        "tag sequences \U0001f3f4\U000e0067\U000e0062": repeat(lambda r: r.choice(lists["tag flags"])),
+        "step back into a key \U0001f44d\U0001f3fd\u200d\U0001f3fd\u200d": repeat(step_back(lists["step back"])),
+        "... and again \U0001f468\U0001f3fd\u200d\U0001f9b0\u200d\U0001f3fd\u200d": repeat(
+            step_back(lists["step back again"])
+        ),
     }
 
 

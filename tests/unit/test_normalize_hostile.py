@@ -1,10 +1,13 @@
 """Hostile text shapes cost the normaliser work in proportion to their length, counted, not timed.
 
 The work is counted as the characters handed to each pass over the text: every compiled regex of
-predict.normalize / predict.emoji_words, Unicode normalisation and the emoji walk. Before the
-rewrite NFKC made "\\ufdfa" * 1000 18,000 characters long, emoji names made "\U0001faf0" * 1000
-42,000, and every later pass read all of them (docs/benchmarks.md). The timing side (and the
-quadratic regex on dotted runs, whose cost is inside one pass) is `python -m bench normalize`.
+predict.normalize / predict.emoji_words (from `pos` to `endpos` when a call is given them, to
+where the match ends for match and search), Unicode normalisation and the emoji walks. Before
+the rewrite NFKC made "\\ufdfa" * 1000 18,000 characters long, emoji names made "\U0001faf0" * 1000
+42,000, and every later pass read all of them (docs/benchmarks.md); emoji 2.16 read a text with
+a joiner after a skin tone one Python step per character, several times over around each joiner.
+The timing side (and the quadratic regex on dotted runs, whose cost is inside one pass) is
+`python -m bench normalize`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from service.settings import Settings
 
 LENGTH = Settings.from_env().max_text_chars
 # Characters read per character of input, summed over all passes (about a dozen; the rewrite
-# reads 7 to 16, the code before it 8 to 145).
+# reads 6 to 18, the code before it 8 to 145).
 MAX_WORK_PER_CHARACTER = 20
 
 _rng = random.Random(3)
@@ -52,11 +55,27 @@ HOSTILE_SHAPES = {
     "random emoji": "".join(
         _rng.choice("\U0001f602\U0001f621\u2764\U0001f44d\U0001f3fd\u200d\ufe0f") for _ in range(LENGTH)
     ),
+    "regional indicators": "".join(chr(0x1F1E6 + _rng.randrange(26)) for _ in range(LENGTH)),
+    "joined sequences": ("\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466" * LENGTH)[:LENGTH],
+    "skin-toned joined sequences": ("\U0001f9d1\U0001f3fd\u200d\U0001f91d\u200d\U0001f9d1\U0001f3ff" * LENGTH)[:LENGTH],
+    "one emoji, joiners": "\U0001f468" + "\u200d" * (LENGTH - 1),
+    "one emoji, selectors": "\u2764" + "\ufe0f" * (LENGTH - 1),
+    "marks piled on an emoji": "\U0001f602" + "\u0301" * (LENGTH - 1),
+    "tag sequences": ("\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f" * LENGTH)[:LENGTH],
+    "modifiers, joiners, selectors": "".join(
+        _rng.choice("\U0001f3fd\U0001f9b0\u200d\ufe0f\ufe0e\u20e3") for _ in range(LENGTH)
+    ),
+    # A skin tone and a joiner after a key and the joiner it dropped: emoji 2.16 steps back into
+    # the key; when that part of the key holds a skin tone and a joiner, it steps back again.
+    "step back into a key": ("\U0001f44d\U0001f3fd\u200d\U0001f3fd\u200d" * LENGTH)[:LENGTH],
+    "step back into keys again": ("\U0001f468\U0001f3fd\u200d\U0001f9b0\u200d\U0001f3fd\u200d" * LENGTH)[:LENGTH],
 }
 
 
 class _Counted:
-    """Stands in for a compiled regex or a module and adds len(text) of each call to `work`."""
+    """Stands in for a compiled regex or a module and adds to `work` what each call reads: for a
+    regex the characters from `pos` to `endpos` (to where the match ends, for match and search),
+    for a function the length of each string argument."""
 
     def __init__(self, target, work: list[int]):
         self._target, self._work = target, work
@@ -67,28 +86,42 @@ class _Counted:
             return attribute
 
         def counted(*args, **kwargs):
-            for arg in args:
-                if isinstance(arg, str):
-                    self._work.append(len(arg))
-            return attribute(*args, **kwargs)
+            result = attribute(*args, **kwargs)
+            self._work.append(self._read(name, args, result))
+            return result
 
         return counted
+
+    def _read(self, name: str, args: tuple, result) -> int:
+        if not isinstance(self._target, re.Pattern):
+            return sum(len(arg) for arg in args if isinstance(arg, str))
+        if name in ("sub", "subn", "split"):  # (repl,) text, count: the whole text
+            return len(args[1] if name != "split" else args[0])
+        text, pos, endpos = (*args, 0, None)[:3]
+        end = len(text) if endpos is None else min(endpos, len(text))
+        if name in ("match", "fullmatch", "search") and result is not None:
+            end = result.end()
+        return max(end - pos, 1)
 
 
 def _counted_work(text: str, monkeypatch: pytest.MonkeyPatch) -> int:
     work: list[int] = []
     with monkeypatch.context() as patch:
-        for module in (predict.normalize, predict.emoji_words):
-            for name, value in vars(module).items():
+        # The emoji search tree and its token regex are built on first use: build them here.
+        search_tree = getattr(predict.emoji_words, "_search_tree", lambda: None)()
+        for holder in (predict.normalize, predict.emoji_words, search_tree):
+            for name, value in vars(holder).items():
                 if isinstance(value, re.Pattern):
-                    patch.setattr(module, name, _Counted(value, work))
+                    patch.setattr(holder, name, _Counted(value, work))
         patch.setattr(predict.normalize, "unicodedata", _Counted(unicodedata, work))
-        for name in ("emoji", "replace_in_cluster"):
-            value = getattr(predict.normalize, name, None)
+        walks = [(predict.normalize, name) for name in ("emoji", "replace_in_cluster")]
+        walks += [(predict.emoji_words, name) for name in ("_read", "_read_simple", "replace_in_cluster")]
+        for module, name in walks:
+            value = getattr(module, name, None)
             if isinstance(value, ModuleType):  # the library, as the normaliser called it before
-                patch.setattr(predict.normalize, name, _Counted(value, work))
-            elif callable(value):
-                patch.setattr(predict.normalize, name, lambda t, *a, _f=value: work.append(len(t)) or _f(t, *a))
+                patch.setattr(module, name, _Counted(value, work))
+            elif callable(value):  # a walk in Python over the text it is given
+                patch.setattr(module, name, lambda t, *a, _f=value: work.append(len(t)) or _f(t, *a))
         normalize_tweet(text)
     return sum(work)
 
