@@ -107,6 +107,12 @@ class _SearchTree:
         for key in EMOJI_DATA:
             for end in range(1, len(key)):
                 self.next.setdefault(key[:end], set()).add(key[end])
+        # The same as nested dictionaries: a character -> what can follow it -> ...
+        self.children: dict[str, Any] = {}
+        for key in EMOJI_DATA:
+            node = self.children
+            for char in key:
+                node = node.setdefault(char, {})
         # Keys after which the library, meeting a joiner, skips it and reads the same key again:
         # they end in a first character (else the joiner is a plain character) and are no
         # component (after one it steps back two tokens).
@@ -358,9 +364,9 @@ def _read_simple(region: str, outputs: _TokenOutputs, after_character: bool) -> 
             before, before_chars = _token_before(tokens[-1], outputs)
         if i == length:
             return "".join(pieces), dropped_before_region
-        j = i + 1
-        while j < length and region[i : j + 1] in tree.prefixes:
-            j += 1
+        node, j = tree.children[region[i]], i + 1  # a walk down the search tree
+        while j < length and (after := node.get(region[j])) is not None:
+            node, j = after, j + 1
         token = region[i:j]
         if token in EMOJI_DATA:
             pieces.append(replacements[token])
@@ -397,6 +403,8 @@ def _read_simple(region: str, outputs: _TokenOutputs, after_character: bool) -> 
                 else:
                     if dropped and before == _BEFORE_REGION:
                         dropped_before_region = True
+                    elif dropped and len(pieces[-1]) == before_chars:
+                        pieces.pop()
                     elif dropped:
                         _drop_last(pieces, before_chars)
                     pieces.append(after_one)

@@ -118,7 +118,8 @@ _ELONGATION_RE = re.compile(r"([^\U000f0001-\U000ffffd])\1{2,}")
 # private use area, until the tokens are joined (see _placeholder).
 _PLACEHOLDER_FIRST = 0xF0001
 _PLANE_15_RE = re.compile("[\U000f0000-\U000fffff]")
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]|[\U000f0001-\U000ffffd]")
+# A run of placeholders is one match: each becomes its tokens and a space (see _words_to_tokens).
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]|[\U000f0001-\U000ffffd]+")
 
 
 # (part of the emoji's English name, the word it becomes); the first match wins, so specific
@@ -193,14 +194,17 @@ def _words_to_tokens(text: str) -> str:
     if "#" in text:
         text = _HASHTAG_RE.sub(r"\1", text)
     text = _ELONGATION_RE.sub(r"\1\1", text.lower())
-    return " ".join(_TOKEN_RE.findall(text)).translate(_PLACEHOLDER_TOKENS)
+    tokens = " ".join(_TOKEN_RE.findall(text)).translate(_PLACEHOLDER_TOKENS)
+    # After a run of placeholders: its last space, and the one that joins it to the next token.
+    return tokens.replace("  ", " ").strip(" ") if tokens.endswith(" ") or "  " in tokens else tokens
 
 
 # Why placeholders: an inserted word such as " hand with index finger and thumb crossed " is
 # surrounded by spaces, so the last steps turn it into the same tokens wherever it stands.
 # Computing them once per word and carrying one character instead keeps "\U0001faf0" * 1000 from
 # becoming 42,000 characters that every later step would read. Placeholders end with the tokens
-# in one str.translate. There is one per distinct word (at most one per emoji of the library).
+# and a space in one str.translate. There is one per distinct word (at most one per emoji of the
+# library).
 # The characters of tokens map to themselves: str.translate then finds each character it reads
 # in the table (a character missing from it costs a KeyError, a third of the time of a text of
 # 1,000 emoji).
@@ -224,7 +228,7 @@ def _placeholder(words: str) -> str:
                 _PLACEHOLDER_OF[words] = " "
             else:
                 code = _PLACEHOLDER_FIRST + len(_PLACEHOLDER_OF)
-                _PLACEHOLDER_TOKENS[code] = tokens
+                _PLACEHOLDER_TOKENS[code] = tokens + " "
                 _PLACEHOLDER_OF[words] = chr(code)
         return _PLACEHOLDER_OF[words]
 
