@@ -78,7 +78,7 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="six-column Sentiment140 CSV (e.g. the full 1.6M file) to train on instead of the 100k subset",
     )
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seed", type=int, default=42, help="the splits' seed, and the model's unless --model-seed")
     parser.add_argument("--test-rows", type=int, default=9000)
     parser.add_argument("--validation-rows", type=int, default=6000)
     parser.add_argument(
@@ -103,6 +103,13 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 
 def add_unseen_word_options(parser: argparse.ArgumentParser) -> None:
     """FastText and the unknown-word recipe (model_build/lstm.py), shared by train and distill."""
+    parser.add_argument(
+        "--model-seed",
+        type=int,
+        default=None,
+        help="seed of the LSTM families' training alone (FastText, weights, unseen-word copies); "
+        "the splits stay those of --seed, so several seeds of one recipe share their test set",
+    )
     parser.add_argument("--fasttext-dim", type=int, default=100)
     parser.add_argument("--fasttext-epochs", type=int, default=5)
     parser.add_argument(
@@ -141,7 +148,8 @@ def splits_from_args(args) -> data.DataSplits:
 class LstmRecipe:
     """The LSTM families' settings as `train`, `distill` and `retrain` take them."""
 
-    seed: int
+    seed: int  # the splits'
+    model_seed: int | None  # None: the splits' seed
     epochs: int | None  # None: LstmSettings' default
     units: int | None
     max_length: int | None
@@ -158,6 +166,10 @@ class LstmRecipe:
     def from_args(cls, args: argparse.Namespace) -> LstmRecipe:
         # every field is a command-line flag of the same name (train, distill and retrain share them)
         return cls(**{field.name: getattr(args, field.name) for field in dataclasses.fields(cls)})
+
+    @property
+    def training_seed(self) -> int:
+        return self.seed if self.model_seed is None else self.model_seed
 
 
 @dataclass(frozen=True)
@@ -249,7 +261,7 @@ def fit_lstm(
     }
     buckets = recipe.subword_buckets if family == "fasttext-lstm" else 0
     settings = lstm.LstmSettings(
-        seed=recipe.seed,
+        seed=recipe.training_seed,
         bidirectional=recipe.bidirectional,
         subword_buckets=buckets,
         lexicon=recipe.lexicon,
@@ -267,7 +279,7 @@ def fit_lstm(
     else:
         dim = recipe.fasttext_dim
         source = embeddings.fasttext_source(
-            dim=dim, epochs=recipe.fasttext_epochs, seed=recipe.seed, buckets=buckets or 2_000_000
+            dim=dim, epochs=recipe.fasttext_epochs, seed=recipe.training_seed, buckets=buckets or 2_000_000
         )
         params.update(
             vectors="fasttext trained on training tweets (gensim, skip-gram, char 3-6 grams)",

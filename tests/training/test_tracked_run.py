@@ -69,3 +69,14 @@ def test_command_params_documents_metrics_and_summary_follow_the_shared_steps(da
     assert logged.data.metrics["teacher_scoring_seconds"] == 2.0
     artefacts = {a.path for a in client.list_artifacts(summary["run_id"])}
     assert {"distillation.json", "run.json", "evaluation", "data", "model"} <= artefacts
+
+
+def test_model_seed_changes_the_training_seed_and_not_the_splits():
+    from model_build.cli import build_parser
+    from model_build.train import LstmRecipe
+
+    args = build_parser().parse_args(["distill", "--teacher-run", "r", "--model-seed", "3"])
+    recipe = LstmRecipe.from_args(args)
+    assert (recipe.seed, recipe.training_seed) == (42, 3)
+    default = LstmRecipe.from_args(build_parser().parse_args(["distill", "--teacher-run", "r", "--seed", "7"]))
+    assert (default.seed, default.training_seed) == (7, 7)
