@@ -3,6 +3,7 @@
     python -m bench.cold_probe onnx  MODEL_DIR
     python -m bench.cold_probe app   MODEL_DIR
     python -m bench.cold_probe keras MODEL_KERAS TOKENIZER_JSON
+    python -m bench.cold_probe libraries
 
 Timestamps are time.monotonic(), the system-wide clock the parent also reads, so the parent can
 subtract the moment it spawned this process. Nothing is imported before the clock starts except
@@ -92,6 +93,17 @@ def keras_first_prediction(keras_file: str, tokenizer_file: str, tweet: str) -> 
     }
 
 
+def libraries_imported() -> dict:
+    # The floor under `app`: only the third-party libraries any Python Functions app serving an
+    # ONNX model imports (the Functions library, numpy, onnxruntime), none of this repository.
+    import azure.functions  # noqa: F401
+    import numpy  # noqa: F401
+    import onnxruntime  # noqa: F401
+
+    imported = time.monotonic()
+    return {"imported": imported, "loaded": imported, "predicted": imported, "probability": None, "model_file": None}
+
+
 def main(argv: list[str]) -> int:
     from bench.tweets import FIRST_TWEET
 
@@ -100,6 +112,8 @@ def main(argv: list[str]) -> int:
         result = onnx_first_prediction(paths[0], FIRST_TWEET)
     elif kind == "app":
         result = app_first_prediction(paths[0], FIRST_TWEET)
+    elif kind == "libraries":
+        result = libraries_imported()
     elif kind == "keras":
         result = keras_first_prediction(paths[0], paths[1], FIRST_TWEET)
     else:

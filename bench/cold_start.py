@@ -1,6 +1,7 @@
 """Cold start: a fresh process → first prediction, the deployed ONNX path vs the Keras model.
 
-Probes: `onnx` (predict.model: onnxruntime and the serving code, nothing else), `app` (the whole
+Probes: `onnx` (predict.model: onnxruntime and the serving code, nothing else), `libraries` (only
+azure.functions, numpy and onnxruntime imported: the floor under the app), `app` (the whole
 function app imported as a worker does, one request through the predict function), run twice:
 `app_telemetry` with APPLICATIONINSIGHTS_CONNECTION_STRING set, as it always is in Azure, and
 `app` with telemetry and storage unset; and `keras` (the same model's .keras file with TensorFlow).
@@ -133,6 +134,7 @@ def _measure(model_dir, keras_file, keras_args, runs, previous_dir, ingestion, t
     before = snapshot()
     app = ["app", str(model_dir)]
     probes = [("app_telemetry", app, telemetry), ("app", app, None), ("onnx", ["onnx", str(model_dir)], None)]
+    probes += [("libraries", ["libraries"], None)]
     probes += [("onnx_previous", ["onnx", str(previous_dir)], None)] if previous_dir else []
     probes += [("keras", keras_args, None)] if keras_args else []
     for _, args, settings in probes:  # warm the file cache, not recorded
@@ -169,6 +171,7 @@ def _measure(model_dir, keras_file, keras_args, runs, previous_dir, ingestion, t
         f"first prediction_served delivered in {delivered}/{runs} runs",
         flush=True,
     )
+    section["libraries"] = summarise(results["libraries"])
     if previous_dir:
         section["onnx_previous"] = summarise(results["onnx_previous"])
     if keras_args:

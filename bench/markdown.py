@@ -41,9 +41,10 @@ def _cold_start(section: dict) -> list[str]:
         "app": "whole function app, telemetry off: `import function_app`, health loads the model, one predict request",
         "onnx": f"deployed model path: onnxruntime + `predict/` ({section['onnx']['model_file']})",
         "onnx_previous": f"the same path with the previous model ({previous.get('model_file')})",
+        "libraries": "floor: `import azure.functions, numpy, onnxruntime` alone, none of this repository's code",
         "keras": "TensorFlow/Keras (`keras.saving.load_model`, model.keras)",
     }
-    for key in ("app_telemetry", "app", "onnx", "onnx_previous", "keras"):
+    for key in ("app_telemetry", "app", "onnx", "onnx_previous", "libraries", "keras"):
         s = section.get(key)
         if not s:
             continue
