@@ -176,15 +176,18 @@ def _schemas(s: Settings) -> dict[str, Any]:
                 "model_version": model_version,
                 "threshold": {"type": "number"},
                 "normalization_version": {"type": "string"},
-                "limits": {
-                    "type": "object",
-                    "properties": {
-                        "max_text_chars": {"type": "integer"},
-                        "max_batch_size": {"type": "integer"},
-                        "max_body_bytes": {"type": "integer"},
-                    },
-                },
+                "limits": _ref("HealthLimits"),
                 "error": _ref("ErrorDetail"),
+            },
+        },
+        # Named on its own, like ErrorDetail: generators handle named schemas best.
+        "HealthLimits": {
+            "description": "The limits the service checks requests against.",
+            "type": "object",
+            "properties": {
+                "max_text_chars": {"type": "integer"},
+                "max_batch_size": {"type": "integer"},
+                "max_body_bytes": {"type": "integer"},
             },
         },
         **_request_schemas(s),

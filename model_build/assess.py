@@ -77,10 +77,10 @@ def assess(model, splits, seed: int = 42) -> dict:
 
 
 def run_from_args(args) -> int:
-    from model_build.train import splits_from_args
+    from model_build.train import SplitSettings
     from predict.model import load_model_artifact
 
-    splits = splits_from_args(args)
+    splits = SplitSettings.from_args(args).build()
     table: dict[str, dict] = {}
     for folder in args.artefacts:
         model = load_model_artifact(folder)

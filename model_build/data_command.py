@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 from model_build import train
@@ -13,8 +14,8 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=describe_data)
 
 
-def describe_data(args) -> int:
-    splits = train.splits_from_args(args)
+def describe_data(args: argparse.Namespace) -> int:
+    splits = train.SplitSettings.from_args(args).build()
     print(json.dumps(splits.description, indent=2))
     for name, frame in {"train": splits.train, **splits.named()}.items():
         print(f"{name:<10} rows {len(frame):>7}  positive share {frame['label'].mean():.3f}")

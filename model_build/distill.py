@@ -32,7 +32,7 @@ import pandas as pd
 
 from model_build import augment, data, tracking
 from model_build.tracked_run import TrackedRun, TrackingSettings, run_dir, run_tracked
-from model_build.train import LstmRecipe, fit_lstm, splits_from_args
+from model_build.train import LstmRecipe, SplitSettings, fit_lstm
 
 DEFAULT_ALPHA = 0.7
 SCORE_BATCH = 128
@@ -319,56 +319,103 @@ class DistillSettings:
         return cls(tracking=TrackingSettings.from_args(args), student=LstmRecipe.from_args(args), alpha=args.alpha)
 
 
-def run_from_args(args):
+@dataclass(frozen=True)
+class ScoringSettings:
+    """What the teacher-scoring step reads, built once from the command line."""
+
+    teacher_run_id: str  # the full MLflow run id (resolved from --teacher-run)
+    tracking_uri: str | None
+    output_dir: Path  # where the score caches live
+    transfer_rows: int | None  # None: the whole training split (human-labelled rows excepted)
+    augment: augment.AugmentSettings
+    seed: int  # the splits' (--seed): transfer sample and scoring order
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, teacher_run_id: str) -> ScoringSettings:
+        return cls(
+            teacher_run_id=teacher_run_id,
+            tracking_uri=args.tracking_uri,
+            output_dir=Path(args.output_dir),
+            transfer_rows=args.transfer_rows,
+            augment=augment.AugmentSettings(copies=args.augment_copies, seed=args.seed),
+            seed=args.seed,
+        )
+
+    @property
+    def cache(self) -> Path:
+        return cache_path(self.output_dir, self.teacher_run_id)
+
+    @property
+    def augmented_cache(self) -> Path:
+        return augmented_cache_path(self.output_dir, self.teacher_run_id)
+
+
+@dataclass(frozen=True)
+class TeacherScoring:
+    """What the scoring step leaves for the student: the transfer set, the augmented copies, and
+    how long scoring took (None: every text was cached)."""
+
+    transfer: pd.DataFrame
+    copies: list[str]
+    scoring_seconds: float | None
+
+
+def run_from_args(args: argparse.Namespace):
     if args.promote:
         return promote(Path(args.output_dir) / RUN_DIR_NAME)
     if not args.teacher_run:
         raise SystemExit("--teacher-run is required")
-    run_id = resolve_run_id(args.teacher_run, args.tracking_uri)
-    splits = splits_from_args(args)
+    scoring = ScoringSettings.from_args(args, resolve_run_id(args.teacher_run, args.tracking_uri))
+    splits = SplitSettings.from_args(args).build()
     print(f"data: {splits.description['rows']}")
-    path = cache_path(args.output_dir, run_id)
-    transfer = transfer_set(splits.train, args.transfer_rows, args.seed)
+    scored = score_teacher(splits, scoring)
+    if args.score_only:
+        return 0
+    scores = read_cache(scoring.cache)
+    augmented = augment.augmented_rows(scored.copies, read_cache(scoring.augmented_cache)) if scored.copies else None
+    return run_distillation(
+        splits,
+        scores,
+        scored.transfer,
+        DistillSettings.from_args(args),
+        scoring.teacher_run_id,
+        scored.scoring_seconds,
+        augmented=augmented,
+        augment_settings=scoring.augment,
+    )
+
+
+def score_teacher(splits: data.DataSplits, settings: ScoringSettings) -> TeacherScoring:
+    """Fill the teacher-score caches with the validation tweets, the transfer set and its
+    augmented copies; the teacher is loaded only if some text is missing."""
+    path = settings.cache
+    transfer = transfer_set(splits.train, settings.transfer_rows, settings.seed)
     wanted = splits.validation["text"].tolist() + transfer["text"].tolist()
     known = set(read_cache(path)["text"])
-    settings = augment.AugmentSettings(copies=args.augment_copies, seed=args.seed)
-    copies = augmented_transfer_copies(transfer, settings)
-    augmented_path = augmented_cache_path(args.output_dir, run_id)
+    copies = augmented_transfer_copies(transfer, settings.augment)
+    augmented_path = settings.augmented_cache
     known_copies = set(read_cache(augmented_path)["text"])
     scoring_seconds = None
     if any(t not in known for t in wanted) or any(c not in known_copies for c in copies):
-        teacher = load_teacher(run_id, args.tracking_uri)
+        teacher = load_teacher(settings.teacher_run_id, settings.tracking_uri)
         started = time.perf_counter()
         # validation first: small, and it checks the teacher against its logged metrics
-        score_with_cache(teacher, splits.validation["text"].tolist(), path, seed=args.seed)
-        score_with_cache(teacher, wanted, path, seed=args.seed)
+        score_with_cache(teacher, splits.validation["text"].tolist(), path, seed=settings.seed)
+        score_with_cache(teacher, wanted, path, seed=settings.seed)
         if copies:
             mask = teacher.tokenizer.mask_token
             score_with_cache(
                 teacher,
                 copies,
                 augmented_path,
-                seed=args.seed,
+                seed=settings.seed,
                 encode=lambda batch: teacher.encode_normalized([augment.for_teacher(c, mask) for c in batch]),
             )
         scoring_seconds = time.perf_counter() - started
         del teacher
     else:
         print(f"teacher scores: all {len(set(wanted)) + len(copies)} texts cached")
-    if args.score_only:
-        return 0
-    scores = read_cache(path)
-    augmented = augment.augmented_rows(copies, read_cache(augmented_path)) if copies else None
-    return run_distillation(
-        splits,
-        scores,
-        transfer,
-        DistillSettings.from_args(args),
-        run_id,
-        scoring_seconds,
-        augmented=augmented,
-        augment_settings=settings,
-    )
+    return TeacherScoring(transfer=transfer, copies=copies, scoring_seconds=scoring_seconds)
 
 
 def augmented_transfer_copies(transfer: pd.DataFrame, settings: augment.AugmentSettings) -> list[str]:

@@ -21,16 +21,23 @@ The exit status is 0 whatever the decision (a kept champion is an answer, not an
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from model_build import decisions, tracking
 from model_build.feedback_export import parse_time
 from model_build.feedback_table import add_storage_options, open_feedback_store
 from model_build.tracked_run import TrackingSettings
+
+if TYPE_CHECKING:
+    from feedback.store import FeedbackStore
+    from model_build.train import LstmRecipe, SplitSettings
 
 DEFAULT_OUTPUT_DIR = Path("artifacts/retrain")
 DEFAULT_CHAMPION_DIR = Path("onnx_models/fasttext_lstm")
@@ -105,16 +112,11 @@ def next_version(champion_card: dict, champion_decisions: dict) -> str:
     return str(max(used) + 1)
 
 
-def export_and_split(args, folder: Path) -> FeedbackData | None:
+def export_and_split(store: FeedbackStore, since: datetime, until: datetime, folder: Path) -> FeedbackData | None:
     from feedback.store import StorageUnavailable
     from model_build.feedback_export import export_feedback
     from model_build.feedback_holdout import split_export
 
-    until = args.until or datetime.now(UTC)
-    since = args.since or until - timedelta(days=args.since_days)
-    store = open_feedback_store(args)
-    if store is None:
-        return None
     try:
         summary = export_feedback(store, since, until, folder / "feedback.csv")
     except StorageUnavailable as error:
@@ -133,24 +135,23 @@ def export_and_split(args, folder: Path) -> FeedbackData | None:
     )
 
 
-def train_candidate(args, feedback: FeedbackData, folder: Path) -> dict:
+def train_candidate(
+    split_settings: SplitSettings,
+    recipe: LstmRecipe,
+    tracking_uri: str | None,
+    feedback: FeedbackData,
+    folder: Path,
+) -> dict:
     """The fasttext-lstm recipe on the fixed splits plus the training share of the feedback."""
-    from model_build import data, train
+    from model_build import train
 
-    splits = data.build_splits(
-        args.data_dir,
-        seed=args.seed,
-        test_rows=args.test_rows,
-        validation_rows=args.validation_rows,
-        train_limit=args.train_limit,
-        original_format_file=args.original_format_file,
-        extra_files=(feedback.training, *args.extra_data),
-    )
+    with_feedback = dataclasses.replace(split_settings, extra_files=(feedback.training, *split_settings.extra_files))
+    splits = with_feedback.build()
     print(f"data: {json.dumps(splits.description['rows'])}")
     settings = train.TrainSettings(
-        tracking=TrackingSettings(args.tracking_uri, folder / "train"),
-        seed=args.seed,
-        lstm=train.LstmRecipe.from_args(args),
+        tracking=TrackingSettings(tracking_uri, folder / "train"),
+        seed=split_settings.seed,
+        lstm=recipe,
         register_champion=False,  # the champion alias only moves by the release step
     )
     summary = train.run_training("fasttext-lstm", splits, settings)
@@ -202,21 +203,29 @@ def record_decision(candidate_dir: Path, decision: dict) -> Path:
     return decisions.write_decisions(candidate_dir, {"decision": {k: decision[k] for k in fields}})
 
 
-def run_from_args(args) -> int:
+def run_from_args(args: argparse.Namespace) -> int:
     from model_build import export
     from model_build.feedback_export import read_feedback_csv
     from model_build.retrain_evaluation import score_artefact
     from model_build.retrain_gate import decide, markdown_summary
+    from model_build.train import LstmRecipe, SplitSettings
 
+    split_settings = SplitSettings.from_args(args)
+    recipe = LstmRecipe.from_args(args)
     folder = Path(args.output_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    feedback = export_and_split(args, folder)
+    until = args.until or datetime.now(UTC)
+    since = args.since or until - timedelta(days=args.since_days)
+    store = open_feedback_store(args)
+    if store is None:
+        return 1
+    feedback = export_and_split(store, since, until, folder)
     if feedback is None:
         return 1
     if feedback.training_rows == 0:
         print("no feedback to train on in the range: nothing to retrain", file=sys.stderr)
         return 0
-    trained = train_candidate(args, feedback, folder)
+    trained = train_candidate(split_settings, recipe, args.tracking_uri, feedback, folder)
     champion_card_path = Path(args.champion_dir) / decisions.CARD_FILE
     champion_card = json.loads(champion_card_path.read_text(encoding="utf-8"))
     candidate_dir = folder / "candidate"

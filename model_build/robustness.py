@@ -163,10 +163,10 @@ def stressed_accuracies(model, texts: list[str], labels: np.ndarray, seed: int =
 
 
 def run_from_args(args) -> int:
-    from model_build.train import splits_from_args
+    from model_build.train import SplitSettings
     from predict.model import load_model_artifact
 
-    test = splits_from_args(args).test
+    test = SplitSettings.from_args(args).build().test
     labels = test["label"].to_numpy()
     table = {}
     for folder in args.artefacts:

@@ -132,16 +132,41 @@ def add_unseen_word_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def splits_from_args(args) -> data.DataSplits:
-    return data.build_splits(
-        args.data_dir,
-        seed=args.seed,
-        test_rows=args.test_rows,
-        validation_rows=args.validation_rows,
-        train_limit=args.train_limit,
-        original_format_file=args.original_format_file,
-        extra_files=tuple(getattr(args, "extra_data", ())),
-    )
+@dataclass(frozen=True)
+class SplitSettings:
+    """Which rows the splits hold (the options of `add_data_options`), read once from the command
+    line by each command's entry function; `build()` loads and splits the data."""
+
+    data_dir: Path = data.DEFAULT_DATA_DIR
+    seed: int = 42
+    test_rows: int = 9000
+    validation_rows: int = 6000
+    train_limit: int | None = None  # a stratified sample of the training rows
+    original_format_file: Path | None = None  # instead of the 100k subset
+    extra_files: tuple[Path, ...] = ()  # labelled CSVs added to the training rows (--extra-data)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> SplitSettings:
+        return cls(
+            data_dir=args.data_dir,
+            seed=args.seed,
+            test_rows=args.test_rows,
+            validation_rows=args.validation_rows,
+            train_limit=args.train_limit,
+            original_format_file=args.original_format_file,
+            extra_files=tuple(args.extra_data),
+        )
+
+    def build(self) -> data.DataSplits:
+        return data.build_splits(
+            self.data_dir,
+            seed=self.seed,
+            test_rows=self.test_rows,
+            validation_rows=self.validation_rows,
+            train_limit=self.train_limit,
+            original_format_file=self.original_format_file,
+            extra_files=self.extra_files,
+        )
 
 
 @dataclass(frozen=True)
@@ -201,11 +226,12 @@ class TrainSettings:
         )
 
 
-def run_from_args(args) -> dict:
-    if args.family == "transformer" and args.train_limit is None:
+def run_from_args(args: argparse.Namespace) -> dict:
+    split_settings = SplitSettings.from_args(args)
+    if args.family == "transformer" and split_settings.train_limit is None:
         # CPU fine-tuning of ~200k tweets takes hours; the subsample is recorded as the train split.
-        args.train_limit = DEFAULT_TRAIN_ROWS
-    splits = splits_from_args(args)
+        split_settings = dataclasses.replace(split_settings, train_limit=DEFAULT_TRAIN_ROWS)
+    splits = split_settings.build()
     print(f"data: {json.dumps(splits.description['rows'])}")
     return run_training(args.family, splits, TrainSettings.from_args(args))
 

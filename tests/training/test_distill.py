@@ -13,7 +13,7 @@ import pytest
 from mlflow import MlflowClient
 
 from model_build import augment, cli, distill, export, tracking
-from model_build.train import splits_from_args
+from model_build.train import SplitSettings
 from tests.training.tiny import TINY_LSTM, tiny_data
 
 pytestmark = pytest.mark.slow  # trains tiny students with TensorFlow: tens of seconds
@@ -57,7 +57,7 @@ def distilled_run(tmp_path_factory, data_dir):
         str(tmp_path / "out"),
     ]
     args = cli.build_parser().parse_args(argv)
-    splits = splits_from_args(args)
+    splits = SplitSettings.from_args(args).build()
     frame = pd.concat([splits.train, splits.validation])
     stub = pd.DataFrame(
         {"text": frame["text"], "teacher_probability": np.where(frame["label"] == 1, 0.8, 0.3).astype(np.float32)}
