@@ -438,6 +438,22 @@ def _drop_last(pieces: list[str], chars: int) -> None:
         chars -= len(last)
 
 
+def _step_back(text: str, i: int, chars: list[str], words: list[str]) -> int:
+    """Where `_read` goes on after the joiner at `i`, which follows an emoji that no key continues
+    with it (the joiner is skipped): the emoji, or the token before it after a component, is read
+    again, as the library does, even where skipped joiners make the count of characters land
+    elsewhere. The tokens read again are taken off the pending ones."""
+    if chars[-1] not in _COMPONENTS:
+        del words[-1]
+        return i - len(chars.pop())
+    i -= len(chars[-1]) + (len(chars[-2]) if len(chars) > 1 else 0)
+    if text[i] == _ZWJ:
+        del chars[-1], words[-1]
+        return i + 1
+    del chars[-2:], words[-2:]
+    return i
+
+
 def _read(text: str, replacements: dict[str, str]) -> str:
     """`emoji.replace_emoji(text, replace=...)` with each emoji's replacement from `replacements`.
 
@@ -495,20 +511,8 @@ def _read(text: str, replacements: dict[str, str]) -> str:
             words.append(char)
             i += 1
         elif char == _ZWJ and chars and chars[-1] in EMOJI_DATA and i > 0 and text[i - 1] in _FIRST_CHARACTERS:
-            # A joiner after an emoji that no key continues with it: skip it and read again from
-            # the emoji, or from the token before it after a component, as the library does, even
-            # where the skipped joiners make the count of characters land elsewhere.
             ignore.add(i)
-            if chars[-1] in _COMPONENTS:
-                i -= len(chars[-1]) + (len(chars[-2]) if len(chars) > 1 else 0)
-                if text[i] == _ZWJ:
-                    i += 1
-                    del chars[-1], words[-1]
-                else:
-                    del chars[-2:], words[-2:]
-            else:
-                i -= len(chars[-1])
-                del chars[-1], words[-1]
+            i = _step_back(text, i, chars, words)
         else:
             if chars:
                 done += words
