@@ -67,6 +67,18 @@ def _cold_start(section: dict) -> list[str]:
             f"{section['app']['process_exit_median_s']:.2f} s without telemetry."
         )
         rows.append("")
+    if section.get("libraries"):
+        floor = section["libraries"]["to_first_prediction"]["median_s"]
+        app = section["app"]["to_first_prediction"]["median_s"]
+        rows.append(
+            f"The floor: importing only `azure.functions`, numpy and onnxruntime in a fresh process takes "
+            f"**{floor:.3f} s** (median), {floor / app:.0%} of the whole app's {app:.3f} s without telemetry. "
+            "Everything of this repository (every blueprint, text normalisation with the emoji tables, "
+            "loading the model, one request) is the rest. `python -X importtime -c 'import function_app'` "
+            "shows where the floor goes: `azure.functions` imports Werkzeug, whose package `__init__` "
+            "loads its development server and test client (`http.server` among them)."
+        )
+        rows.append("")
     if section.get("keras"):
         rows.append(
             f"Keras / ONNX model path, medians: **{section['keras_over_onnx_median_ratio']}×**; "
