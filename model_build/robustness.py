@@ -112,6 +112,22 @@ def replaced_and_deleted(normalized: list[str], tokenizer, share: float, seed: i
     return replaced, deleted
 
 
+def with_inserted_pseudo_words(normalized: list[str], tokenizer, share: float, seed: int = 11) -> list[str]:
+    """A pseudo-word the tokenizer does not know after each word with probability `share`,
+    nothing removed: what an unknown word adds, with no information lost."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for text in normalized:
+        tokens = []
+        for token in text.split():
+            tokens.append(token)
+            if rng.random() < share:
+                word = pseudo_word(rng)
+                tokens.append(word if not tokenizer.is_known(word) else "")
+        out.append(" ".join(t for t in tokens if t))
+    return out
+
+
 def _shift_summary(shift: np.ndarray) -> dict:
     moved = shift[np.abs(shift) > 1e-3]
     return {
@@ -126,7 +142,7 @@ def unknown_word_shift(model, normalized: list[str], share: float = 0.2, seed: i
     """How P(positive) moves when words become pseudo-words: the mean shift, and the share of
     the moved predictions (|shift| > 0.001) that went up, against the intact tweets and against
     the same tweets with those words deleted (`vs_deleted`: what the unknown words themselves
-    add). No sentiment in unknown words means a mean near 0 and about half upward."""
+    add), and with pseudo-words inserted after as many words (`inserted`). No sentiment in unknown words means a mean near 0 and about half upward."""
     replaced, deleted = replaced_and_deleted(normalized, model.tokenizer, share, seed)
     p_intact = predict_normalized(model, normalized)
     p_replaced = predict_normalized(model, replaced)
@@ -137,6 +153,9 @@ def unknown_word_shift(model, normalized: list[str], share: float = 0.2, seed: i
         **_shift_summary(p_replaced - p_intact),
         "deleted": _shift_summary(p_deleted - p_intact),
         "vs_deleted": _shift_summary(p_replaced - p_deleted),
+        "inserted": _shift_summary(
+            predict_normalized(model, with_inserted_pseudo_words(normalized, model.tokenizer, share)) - p_intact
+        ),
     }
 
 

@@ -24,7 +24,12 @@ import numpy as np
 import pytest
 
 from model_build.data import DEFAULT_DATA_DIR, build_splits
-from model_build.robustness import predict_normalized, pseudo_word, unknown_word_shift, with_pseudo_words
+from model_build.robustness import (
+    predict_normalized,
+    unknown_word_shift,
+    with_inserted_pseudo_words,
+    with_pseudo_words,
+)
 from predict.model import MODEL_CARD_FILE, load_model_artifact
 from predict.normalize import normalize_tweet
 from service.settings import get_settings
@@ -56,20 +61,6 @@ def test_tweets() -> list[str]:
     return [normalize_tweet(t) for t in build_splits(DEFAULT_DATA_DIR).test["text"]]
 
 
-def with_inserted_pseudo_words(texts: list[str], tokenizer, seed: int = 11) -> list[str]:
-    rng = np.random.default_rng(seed)
-    out = []
-    for text in texts:
-        tokens = []
-        for token in text.split():
-            tokens.append(token)
-            if rng.random() < REPLACED_SHARE:
-                word = pseudo_word(rng)
-                tokens.append(word if not tokenizer.is_known(word) else "")
-        out.append(" ".join(t for t in tokens if t))
-    return out
-
-
 def test_pseudo_words_are_unknown_to_the_model(model, test_tweets):
     altered = with_pseudo_words(test_tweets[:200], model.tokenizer, REPLACED_SHARE)
     new_words = {w for a, t in zip(altered, test_tweets[:200], strict=True) for w in set(a.split()) - set(t.split())}
@@ -90,9 +81,9 @@ def test_replacing_words_by_unknown_ones_shifts_predictions_neither_way(model, t
 
 @known_failure
 def test_inserting_unknown_words_shifts_predictions_neither_way(model, test_tweets):
-    shift = predict_normalized(model, with_inserted_pseudo_words(test_tweets, model.tokenizer)) - predict_normalized(
-        model, test_tweets
-    )
+    shift = predict_normalized(
+        model, with_inserted_pseudo_words(test_tweets, model.tokenizer, REPLACED_SHARE)
+    ) - predict_normalized(model, test_tweets)
     moved = shift[np.abs(shift) > 1e-3]
     up_share = float(np.mean(moved > 0))
     print(f"mean shift {shift.mean():+.4f}; of {len(moved)} moved, {up_share:.1%} upward")
