@@ -8,6 +8,7 @@ import requests
 
 from catch_all.blueprint import FUNCTION_NAME as CATCH_ALL
 from tests.app_functions import served_functions
+from tests.openapi_support import references
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +49,6 @@ def test_document_is_openapi_3_with_every_route(document):
 def test_every_reference_names_a_component_schema(document):
     """Client generators (openapi-python-client) resolve `#/components/schemas/<Name>` only: a
     pointer into a schema's properties made them drop the Health schema."""
-
-    def references(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield from [value] if key == "$ref" else references(value)
-        elif isinstance(node, list):
-            for item in node:
-                yield from references(item)
 
     names = set(document["components"]["schemas"])
     found = set(references(document))

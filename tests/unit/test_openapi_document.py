@@ -11,20 +11,12 @@ import pytest
 
 from api_spec.document import build_openapi
 from service.settings import Settings
+from tests.openapi_support import references
 
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     return build_openapi(Settings.from_env())
-
-
-def references(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from [value] if key == "$ref" else references(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from references(item)
 
 
 def nested_objects(node: Any, where: str) -> Iterator[str]:
