@@ -158,15 +158,8 @@ class SplitSettings:
         )
 
     def build(self) -> data.DataSplits:
-        return data.build_splits(
-            self.data_dir,
-            seed=self.seed,
-            test_rows=self.test_rows,
-            validation_rows=self.validation_rows,
-            train_limit=self.train_limit,
-            original_format_file=self.original_format_file,
-            extra_files=self.extra_files,
-        )
+        # the fields are build_splits' parameters, name for name
+        return data.build_splits(**{field.name: getattr(self, field.name) for field in dataclasses.fields(self)})
 
 
 @dataclass(frozen=True)
