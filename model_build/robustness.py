@@ -142,7 +142,8 @@ def unknown_word_shift(model, normalized: list[str], share: float = 0.2, seed: i
     """How P(positive) moves when words become pseudo-words: the mean shift, and the share of
     the moved predictions (|shift| > 0.001) that went up, against the intact tweets and against
     the same tweets with those words deleted (`vs_deleted`: what the unknown words themselves
-    add), and with pseudo-words inserted after as many words (`inserted`). No sentiment in unknown words means a mean near 0 and about half upward."""
+    add), and with pseudo-words inserted after as many words (`inserted`). No sentiment in
+    unknown words means a mean near 0 and about half upward."""
     replaced, deleted = replaced_and_deleted(normalized, model.tokenizer, share, seed)
     p_intact = predict_normalized(model, normalized)
     p_replaced = predict_normalized(model, replaced)
