@@ -49,6 +49,10 @@ class LstmSettings:
     unseen_copies: int = 0  # copies of each training tweet with words made unseen
     unseen_rate: tuple[float, float] = (0.05, 0.4)  # per copy, uniform: share of words made unseen
     madeup_share: float = 0.3  # of the words made unseen, the share replaced by a made-up word
+    # "insert": made-up words are added after words instead of replacing them, so a copy loses
+    # nothing its target was based on and a made-up word cannot learn the sentiment of the words
+    # it stood in for (the small negative lean of candidates 2-5)
+    madeup_placement: str = "replace"
 
     def as_params(self) -> dict:
         return asdict(self)
@@ -281,15 +285,34 @@ def unseen_copies(
             hits = rng.random(len(tokens)) < rate
             if not hits.any():
                 hits[rng.integers(len(tokens))] = True
-            madeup = rng.random(len(tokens)) < settings.madeup_share
-            texts.append(
-                " ".join(
-                    UNSEEN_PREFIX + (madeup_word(rng) if m else t) if h else t
-                    for t, h, m in zip(tokens, hits, madeup, strict=True)
+            if settings.madeup_placement == "insert":
+                texts.append(" ".join(_with_inserted_madeup_words(tokens, hits, rate * settings.madeup_share, rng)))
+            else:
+                madeup = rng.random(len(tokens)) < settings.madeup_share
+                texts.append(
+                    " ".join(
+                        UNSEEN_PREFIX + (madeup_word(rng) if m else t) if h else t
+                        for t, h, m in zip(tokens, hits, madeup, strict=True)
+                    )
                 )
-            )
             out_targets.append(target)
     return texts, np.asarray(out_targets, dtype=np.float32)
+
+
+def _with_inserted_madeup_words(
+    tokens: list[str], hits: np.ndarray, share: float, rng: np.random.Generator
+) -> list[str]:
+    """The tokens with `hits` made unseen (spelling kept) and, after each token with probability
+    `share`, a made-up word: the same expected number of made-up words as replacement gives."""
+    from predict.tokenizer import UNSEEN_PREFIX
+
+    inserted = rng.random(len(tokens)) < share
+    out: list[str] = []
+    for token, hit, insert in zip(tokens, hits, inserted, strict=True):
+        out.append(UNSEEN_PREFIX + token if hit else token)
+        if insert:
+            out.append(UNSEEN_PREFIX + madeup_word(rng))
+    return out
 
 
 def train_lstm(

@@ -130,6 +130,12 @@ def add_unseen_word_options(parser: argparse.ArgumentParser) -> None:
         default=0,
         help="copies of each training tweet with words made unseen, same target (needs --subword-buckets)",
     )
+    parser.add_argument(
+        "--madeup-placement",
+        choices=("replace", "insert"),
+        default="replace",
+        help="in the unseen-word copies, made-up words replace words (default) or are inserted after them",
+    )
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,7 @@ class LstmRecipe:
     subword_buckets: int  # fasttext-lstm only
     lexicon: bool
     unseen_copies: int
+    madeup_placement: str
     extra_repeats: int  # times each human-labelled row is trained on per epoch
 
     @classmethod
@@ -285,6 +292,7 @@ def fit_lstm(
         subword_buckets=buckets,
         lexicon=recipe.lexicon,
         unseen_copies=recipe.unseen_copies,
+        madeup_placement=recipe.madeup_placement,
         **overrides,
     )
     params = settings.as_params()

@@ -65,6 +65,17 @@ def test_unseen_copies_keep_targets_and_mark_words():
     assert {len(t.split()) for t in texts[::2]} == {4}
 
 
+def test_inserted_madeup_words_keep_every_word_of_the_tweet():
+    settings = lstm.LstmSettings(unseen_copies=3, unseen_rate=(1.0, 1.0), madeup_share=1.0, madeup_placement="insert")
+    texts, _ = lstm.unseen_copies(["good flight crew today"], np.array([0.9]), settings, np.random.default_rng(0))
+    for text in texts:
+        tokens = text.split()
+        # every original word is still there, in order, read through its spelling; one made-up word follows each
+        assert tokens[::2] == [UNSEEN_PREFIX + w for w in ("good", "flight", "crew", "today")]
+        assert len(tokens) == 8 and all(t.startswith(UNSEEN_PREFIX) for t in tokens[1::2])
+        assert not {t.removeprefix(UNSEEN_PREFIX) for t in tokens[1::2]} & {"good", "flight", "crew", "today"}
+
+
 def test_tokenizer_gives_each_unseen_word_one_row_per_batch():
     tokenizer = TweetTokenizer(
         vocabulary=("<pad>", "<oov>", "good", "flight"), max_length=6, subwords=SubwordSettings(buckets=100)
