@@ -16,7 +16,7 @@ import mlflow
 import pytest
 from mlflow import MlflowClient
 
-from model_build import cli, decisions, tracking
+from model_build import cli, decisions, retrain, tracking
 from model_build.local_feedback import post_feedback, synthetic_tweets
 from model_build.retrain_gate import KEEP
 from tests.training.tiny import TINY_LSTM, tiny_data
@@ -75,8 +75,12 @@ def test_decision_file_holds_both_models_numbers_and_a_real_decision(retrained):
         assert 0 <= scores["test_accuracy"] <= 1 and 0 <= scores["manual_right"] <= 359
         assert scores["feedback_tweets"] == decision["feedback"]["holdout_rows"]
         assert scores["behaviour_passed"] or scores["behaviour_failed"]
-    assert decision["champion"]["version"] == "fasttext_lstm@4"
-    assert decision["candidate"]["version"] == "fasttext_lstm@6"
+    # the committed champion, and one past it and past every candidate its decision file records
+    champion_card_path = retrain.DEFAULT_CHAMPION_DIR / decisions.CARD_FILE
+    champion_card = json.loads(champion_card_path.read_text())
+    expected_next = retrain.next_version(champion_card, decisions.read_decisions(champion_card_path))
+    assert decision["champion"]["version"] == f"fasttext_lstm@{champion_card['version']}"
+    assert decision["candidate"]["version"] == f"fasttext_lstm@{expected_next}"
     # 400 tweets and one epoch cannot match the shipped model: the rule keeps the champion, saying why
     assert decision["decision"] == KEEP and not decision["candidate_wins"]
     assert any(r.startswith("test accuracy: candidate") for r in decision["reasons"])
