@@ -187,4 +187,7 @@ def test_assess_and_robustness_compare_two_artefacts_in_one_run(trained_run, dat
         assert row["manual"]["tweets"] == 359 and 0 <= row["test"]["balanced_accuracy"] <= 1
         assert {"mean_shift", "up_share"} <= set(row["unknown_words"])
         assert row["sarcasm"]["complaints"] == 40 and row["modern_words"]["each"] == 10
+        sets = row["hand_labelled_sets"]
+        assert sets["modern_tweets"]["tweets"] == 200 and sets["handwritten_airline"]["tweets"] == 320
+        assert 0 <= sets["modern_tweets"]["balanced_accuracy"] <= 1
     assert {f"only_{first}_right", f"only_{second}_right"} <= set(tiny["manual_disagreement_with"])

@@ -1,7 +1,8 @@
 """The hand-labelled training rows (training_data/) stay apart from every evaluation set.
 
 They were written for training only; a tweet that also appears, after normalisation, in a
-behaviour suite or the manual test set would turn that evaluation into a memory test.
+behaviour suite, the manual test set or the hand-labelled evaluation set (evaluation_data/)
+would turn that evaluation into a memory test.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from predict.normalize import normalize_tweet
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDWRITTEN = ROOT / "training_data" / "handwritten_airline.csv"
+MODERN_EVALUATION = ROOT / "evaluation_data" / "modern_tweets.csv"
 MODEL_TESTS = ROOT / "tests" / "model"
 
 
@@ -54,3 +56,11 @@ def test_the_handwritten_set_is_balanced_and_unique(handwritten):
 def test_no_handwritten_tweet_is_an_evaluation_tweet(handwritten, data_dir):
     overlap = {normalize_tweet(t) for t in handwritten["text"]} & evaluation_texts(data_dir)
     assert not overlap
+
+
+def test_the_modern_evaluation_set_is_balanced_unique_and_not_training_data(handwritten):
+    modern = data.load_extra_labelled(MODERN_EVALUATION)
+    assert len(modern) == 200 and modern["text"].is_unique
+    assert modern["label"].value_counts().to_dict() == {0: 100, 1: 100}
+    training = {normalize_tweet(t) for t in handwritten["text"]}
+    assert not {normalize_tweet(t) for t in modern["text"]} & training
