@@ -57,8 +57,9 @@ def _assessment_table(assessment: dict) -> list[str]:
         "| served graph | threshold | test acc | test balanced acc | manual acc (of 359) | "
         "manual balanced acc | ECE test / manual | unknown words: mean shift, share up | "
         "the same, against the words deleted | 30% words unseen | 30% made-up words | "
-        "sarcastic complaints called negative | modern tweets right (positive, negative) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "sarcastic complaints called negative | modern tweets right (positive, negative) | "
+        "balanced acc, hand-written modern (200) / airline (320) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, a in assessment.items():
         test, manual, unknown, rob = a["test"], a["manual"], a["unknown_words"], a["robustness"]
@@ -70,9 +71,17 @@ def _assessment_table(assessment: dict) -> list[str]:
             f"{100 * (rob['mask_0.3'] - rob['mask_0.0']):+.1f} pts | "
             f"{100 * (rob['madeup_0.3'] - rob['mask_0.0']):+.1f} pts | "
             f"{a['sarcasm']['complaints_negative']} of {a['sarcasm']['complaints']} | "
-            f"{_modern(a.get('modern_words'))} |"
+            f"{_modern(a.get('modern_words'))} | {_hand_labelled(a.get('hand_labelled_sets'))} |"
         )
     return rows
+
+
+def _hand_labelled(sets: dict | None) -> str:
+    if not sets:
+        return "not measured"
+    airline = sets["handwritten_airline"]
+    trained_on = " (trained on it)" if airline.get("trained_on") else ""
+    return f"{_pct(sets['modern_tweets']['balanced_accuracy'])} / {_pct(airline['balanced_accuracy'])}{trained_on}"
 
 
 def _versus_deleted(unknown: dict) -> str:
