@@ -33,6 +33,12 @@ def _model_rows(card: dict, records: dict) -> list[str]:
             f"| made-up words in place of a fifth of the words: mean shift of P(positive) | "
             f"{served['unknown_words']['mean_shift']:+.3f} | [docs/model.md](docs/model.md) |",
         ]
+        modern = served.get("hand_labelled_sets", {}).get("modern_tweets")
+        if modern:  # the stand-in for tweets after 2009: say how much weaker the model is there
+            rows.append(
+                f"| balanced accuracy, {modern['tweets']} hand-written tweets in post-2009 language, as served | "
+                f"{100 * modern['balanced_accuracy']:.1f}% | [evaluation_data/](evaluation_data/README.md) |"
+            )
     return rows
 
 
