@@ -1,4 +1,5 @@
-"""The text normalisation exactly as served before the linear rewrite (commit 03f8f1f), frozen.
+"""The text normalisation as served before the linear rewrite (commit 03f8f1f), frozen but for
+the emoji-to-word table, which it takes from predict.normalize.
 
 For comparison only: `scripts/compare_normalization.py` checks that predict.normalize gives the
 same output on every text of the data, and `python -m bench normalize` times both side by side.
@@ -14,7 +15,9 @@ import unicodedata
 
 import emoji
 
-from predict.normalize import _EMOJI_EMOTION_WORDS, _EMOTICON_WORDS
+# Which word an emoji becomes is the current version's (v4 re-read a few emoji); what is frozen
+# here is how the text is read, which the linear rewrite must not change.
+from predict.normalize import _EMOTICON_WORDS, _emoji_to_words
 
 _EMOTICON_RE = re.compile(
     r"(?<![\w:;=])(" + "|".join(re.escape(e) for e in sorted(_EMOTICON_WORDS, key=len, reverse=True)) + r")(?![\w])"
@@ -25,14 +28,6 @@ _HASHTAG_RE = re.compile(r"(?<!\w)#(\w+)")
 _APOSTROPHES_RE = re.compile(r"[\u2018\u2019\u02bc\u0060\u00b4]")
 _ELONGATION_RE = re.compile(r"(.)\1{2,}")
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]")
-
-
-def _emoji_to_words(_emoji: str, data: dict) -> str:
-    name = data.get("en", "").strip(":").replace("_", " ").replace("-", " ").lower()
-    for phrase, word in _EMOJI_EMOTION_WORDS:
-        if phrase in name:
-            return f" {word} "
-    return f" {name} "
 
 
 def normalize_tweet_v3(text: str) -> str:

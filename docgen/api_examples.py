@@ -64,6 +64,8 @@ def rewrite(text: str, model) -> str:
     block = _PROBABILITY.sub(answer, block)
     block = re.sub(r'"model_version": "[^"]+"', f'"model_version": "{model.version}"', block)
     block = re.sub(r'"threshold": [0-9.]+', f'"threshold": {model.threshold}', block)
+    version = model.tokenizer.normalization_version
+    block = re.sub(r'"normalization_version": "[^"]+"', f'"normalization_version": "{version}"', block)
     return text[:start] + block + text[end:]
 
 

@@ -13,6 +13,7 @@ card names, is left as it is: export never reads, merges or rewrites it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import platform
@@ -76,6 +77,13 @@ def register(subparsers) -> None:
     parser.add_argument("--max-diff", type=float, default=MAX_PARITY_DIFF)
     parser.add_argument("--max-int8-loss", type=float, default=MAX_INT8_ACCURACY_LOSS)
     parser.add_argument("--no-mlflow", action="store_true", help="do not log to the MLflow run")
+    parser.add_argument(
+        "--renormalized-from",
+        default=None,
+        metavar="VERSION",
+        help="the run was trained under this older text normalisation; export it under the current "
+        "one (only after scripts/compare_normalization.py shows every training text unchanged)",
+    )
     parser.set_defaults(handler=export_from_args)
 
 
@@ -89,6 +97,7 @@ def export_from_args(args) -> int:
         max_diff=args.max_diff,
         max_int8_loss=args.max_int8_loss,
         log_to_mlflow=not args.no_mlflow,
+        renormalized_from=args.renormalized_from,
     )
     return 0
 
@@ -210,8 +219,13 @@ def export_artifact(
     max_diff: float = MAX_PARITY_DIFF,
     max_int8_loss: float = MAX_INT8_ACCURACY_LOSS,
     log_to_mlflow: bool = True,
+    renormalized_from: str | None = None,
 ) -> dict:
-    """Build `target` from a `train` output folder; return the model card."""
+    """Build `target` from a `train` output folder; return the model card.
+
+    `renormalized_from`: the run's tokenizer says this older normalisation version, and the
+    caller has shown that the current one reads every training text the same way; the artefact
+    is then stamped with the current version (the card keeps both)."""
     import keras
 
     from model_build.lstm import word_embedding_class
@@ -223,6 +237,12 @@ def export_artifact(
     word_embedding_class()  # registers the custom layer before loading
     model = keras.saving.load_model(run_dir / "model.keras")
     tokenizer = TweetTokenizer.load(run_dir / "tokenizer.json")
+    if renormalized_from is not None:
+        if tokenizer.normalization_version != renormalized_from:
+            raise ExportError(
+                f"the run was trained with normalisation v{tokenizer.normalization_version}, not v{renormalized_from}"
+            )
+        tokenizer = dataclasses.replace(tokenizer, normalization_version=NORMALIZATION_VERSION)
     held_out = {s: pd.read_parquet(run_dir / f"held_out_{s}.parquet") for s in ("test", "manual")}
     if len(held_out["test"]) < MIN_PARITY_TWEETS:
         raise ExportError(f"parity needs >= {MIN_PARITY_TWEETS} held-out tweets, the run kept {len(held_out['test'])}")
@@ -264,6 +284,8 @@ def export_artifact(
         staged, int8 if shipped else fp32, tokenizer, normalized["test"], held_out["test"]["text"].tolist(), max_diff
     )
     _measure_served(served, card, held_out)
+    if renormalized_from is not None:
+        card["normalization_trained_with"] = renormalized_from
     _write_folder(staged, target, card)
 
     if log_to_mlflow:

@@ -14,7 +14,9 @@ tweets hold no emoji, so a special token would never be seen in training. Ordina
 carry the same sentiment. Emoji whose name says an emotion become that emotion's everyday word
 (😡 "enraged face" -> "angry", 😂 "face with tears of joy" -> "haha"): their literal names are
 rare or misleading words in tweets ("enraged" is not in the training vocabulary, "thumbs down"
-reads as two neutral words). Other emoji become their English name ("airplane").
+reads as two neutral words). Other emoji become their English name ("airplane"). A few emoji whose
+use changed after 2009 are read in today's sense, and those used in opposite senses are dropped
+(v4, _EMOJI_TODAY_WORDS).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 
 from predict.emoji_words import EmojiReplacer
 
-NORMALIZATION_VERSION = "3"
+NORMALIZATION_VERSION = "4"
 # The normaliser reads at most this many characters of a text after HTML unescaping and NFKC.
 # NFKC can make a text 18 times longer (U+FDFA), and every later step costs time per character;
 # no tweet comes near the limit (280 characters; 359 at most in the training data, also after
@@ -130,7 +132,6 @@ _EMOJI_EMOTION_WORDS: tuple[tuple[str, str], ...] = (
     ("floor laughing", "haha"),
     ("heart", "love"),
     ("kiss", "kiss"),
-    ("loudly crying", "cry"),
     ("crying", "cry"),
     ("thumbs down", "bad"),
     ("thumbs up", "great"),
@@ -180,9 +181,29 @@ _EMOJI_EMOTION_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# v4: emoji whose use on Twitter changed after 2009, by exact name (skin tones aside), read in
+# today's sense; "" for those used in opposite senses (joy and grief, thanks and pleading), which
+# are then evidence of nothing, like an unknown word.
+_EMOJI_TODAY_WORDS: dict[str, str] = {
+    "skull": "haha",  # "I'm dead", laughing
+    "fire": "great",
+    "face holding back tears": "aww",
+    "clown face": "stupid",
+    "upside down face": "ugh",
+    "loudly crying face": "",
+    "smiling face with tear": "",
+    "sparkles": "",
+    "folded hands": "",
+}
+_SKIN_TONE_RE = re.compile(r" (?:light|medium light|medium|medium dark|dark) skin tone$")
+
+
 def _emoji_to_words(_emoji: str, data: dict[str, Any]) -> str:
     # data["en"] is the emoji's English name, e.g. ":face_with_tears_of_joy:".
     name = data.get("en", "").strip(":").replace("_", " ").replace("-", " ").lower()
+    today = _EMOJI_TODAY_WORDS.get(_SKIN_TONE_RE.sub("", name))
+    if today is not None:
+        return f" {today} "
     for phrase, word in _EMOJI_EMOTION_WORDS:
         if phrase in name:
             return f" {word} "

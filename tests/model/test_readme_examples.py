@@ -53,3 +53,5 @@ def test_every_example_names_the_served_version_and_threshold(api_block, model):
     assert versions == {model.version}
     thresholds = {float(t) for t in printed(r'"threshold": ([0-9.]+)', api_block)}
     assert thresholds == {model.threshold}
+    normalizations = set(printed(r'"normalization_version": "([^"]+)"', api_block))
+    assert normalizations == {model.tokenizer.normalization_version}

@@ -4,7 +4,7 @@ The library's tokenizer has rules that only show on odd texts: after a joiner it
 the emoji before it (over two tokens after a skin tone or hair component), by a count of
 characters that leaves out the joiners it skipped, so it can land inside a key, read part of it
 twice, drop its first character, or drop a character read before. The normaliser must give the
-same words as the library on every text (NORMALIZATION_VERSION stays "3"), so each of those is
+same emoji as the library on every text (which emoji a text holds is unchanged since v3), so each of those is
 compared here with the library itself. scripts/compare_normalization.py does the same at scale.
 """
 

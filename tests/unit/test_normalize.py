@@ -34,7 +34,17 @@ def test_neural_pipeline_turns_tweets_into_plain_lowercase_words(tweet, expected
         ("\U0001f494 missed it", "heartbroken missed it"),  # broken heart, not "love"
         ("\U0001f44e customer service", "bad customer service"),  # thumbs down
         ("\U0001f44d thanks", "great thanks"),  # thumbs up
-        ("\U0001f62d\U0001f62d", "cry cry"),  # loudly crying face
+        ("\U0001f622 missed it", "cry missed it"),  # crying face
+        # v4: today's sense of emoji whose use changed; split-sense ones carry nothing
+        ("i'm dead \U0001f480\U0001f480", "i'm dead haha haha"),  # skull
+        ("this album \U0001f525", "this album great"),  # fire
+        ("so proud of her \U0001f979", "so proud of her aww"),  # face holding back tears
+        ("thought it would be on time \U0001f921", "thought it would be on time stupid"),  # clown face
+        ("love that for me \U0001f643", "love that for me ugh"),  # upside-down face
+        ("\U0001f62d\U0001f62d", ""),  # loudly crying face: joy as often as grief
+        ("please refund me \U0001f64f\U0001f3fd", "please refund me"),  # folded hands, skin tone
+        ("new vibes \u2728", "new vibes"),  # sparkles
+        ("\U0001f692 fire engine", "fire engine fire engine"),  # only the exact name "fire" is re-read
         ("delayed again \U0001f644", "delayed again ugh"),  # face with rolling eyes
         ("\u2708\ufe0f on time", "airplane on time"),  # no emotion: its English name
         ("on hold again \U0001f926\u200d\u2642\ufe0f", "on hold again ugh"),  # man facepalming (ZWJ)
