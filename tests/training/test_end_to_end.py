@@ -191,3 +191,16 @@ def test_assess_and_robustness_compare_two_artefacts_in_one_run(trained_run, dat
         assert sets["modern_tweets"]["tweets"] == 200 and sets["handwritten_airline"]["tweets"] == 320
         assert 0 <= sets["modern_tweets"]["balanced_accuracy"] <= 1
     assert {f"only_{first}_right", f"only_{second}_right"} <= set(tiny["manual_disagreement_with"])
+
+
+def test_export_under_a_newer_normalisation_names_both_and_refuses_a_wrong_claim(trained_run):
+    tmp_path, _ = trained_run
+    run_dir = tmp_path / "out" / "fasttext_lstm"
+    with pytest.raises(export.ExportError, match="trained with normalisation"):
+        export.export_artifact(run_dir, tmp_path / "wrong", name="tiny", renormalized_from="0", log_to_mlflow=False)
+    trained_with = json.loads((run_dir / "tokenizer.json").read_text())["normalization_version"]
+    card = export.export_artifact(
+        run_dir, tmp_path / "renormalized", name="tiny", renormalized_from=trained_with, log_to_mlflow=False
+    )
+    assert card["normalization_trained_with"] == trained_with
+    assert card["normalization_version"] == NORMALIZATION_VERSION
