@@ -32,6 +32,9 @@ class _StubModel:
     version = "fasttext_lstm@99"
     threshold = 0.45
 
+    class tokenizer:  # stands in for the model's TweetTokenizer
+        normalization_version = "99"
+
     def predict_proba(self, texts):
         return [0.1] + [0.9] * (len(texts) - 1)
 
@@ -51,3 +54,4 @@ def test_the_api_examples_are_rewritten_from_what_a_model_answers():
     ]
     assert '"sentiment": "positive"' in block and "fasttext_lstm@4" not in block
     assert '"threshold": 0.45' in block
+    assert '"normalization_version": "99"' in block
