@@ -250,47 +250,58 @@ def export_artifact(
     ids = {s: encode_batches(tokenizer, texts) for s, texts in normalized.items()}
 
     staging = Path(tempfile.mkdtemp(prefix="onnx-export-"))
-    fp32_path = convert_to_onnx(model, tokenizer.max_length, staging / "model.onnx", opset)
-    fp32 = onnx_session(fp32_path)
-    max_abs_diff = parity(model, tokenizer, fp32, normalized["test"])
-    print(f"parity: max |keras - onnx| = {max_abs_diff:.3e} on {len(held_out['test'])} tweets")
-    if not max_abs_diff <= max_diff:
-        raise ExportError(f"ONNX differs from Keras by {max_abs_diff:.3e} > {max_diff:.0e}")
+    try:  # the staging folder is removed whether the export succeeds or is refused
+        fp32_path = convert_to_onnx(model, tokenizer.max_length, staging / "model.onnx", opset)
+        fp32 = onnx_session(fp32_path)
+        max_abs_diff = parity(model, tokenizer, fp32, normalized["test"])
+        print(f"parity: max |keras - onnx| = {max_abs_diff:.3e} on {len(held_out['test'])} tweets")
+        if not max_abs_diff <= max_diff:
+            raise ExportError(f"ONNX differs from Keras by {max_abs_diff:.3e} > {max_diff:.0e}")
 
-    int8_path = quantize_int8(fp32_path, staging / "model.int8.onnx")
-    int8 = onnx_session(int8_path)
-    threshold = float(run["metrics"].get("threshold", 0.5))
-    sessions, paths = (fp32, int8), (fp32_path, int8_path)
-    quantisation = _compare_int8(*sessions, ids, held_out, *paths, tokenizer, normalized["test"], threshold=threshold)
-    shipped = quantisation["test_accuracy_change"] > -max_int8_loss
-    quantisation["shipped"] = shipped
-    quantisation["rule"] = f"ship int8 only if it loses < {max_int8_loss * 100:.1f} accuracy point on the held-out test"
-    print(f"int8: {json.dumps(quantisation)}")
+        int8_path = quantize_int8(fp32_path, staging / "model.int8.onnx")
+        int8 = onnx_session(int8_path)
+        threshold = float(run["metrics"].get("threshold", 0.5))
+        sessions, paths = (fp32, int8), (fp32_path, int8_path)
+        quantisation = _compare_int8(
+            *sessions, ids, held_out, *paths, tokenizer, normalized["test"], threshold=threshold
+        )
+        shipped = quantisation["test_accuracy_change"] > -max_int8_loss
+        quantisation["shipped"] = shipped
+        quantisation["rule"] = (
+            f"ship int8 only if it loses < {max_int8_loss * 100:.1f} accuracy point on the held-out test"
+        )
+        print(f"int8: {json.dumps(quantisation)}")
 
-    card = _model_card(
-        run,
-        name,
-        version,
-        opset,
-        tokenizer,
-        NORMALIZATION_VERSION,
-        {"tweets": len(held_out["test"]), "max_abs_diff": max_abs_diff, "threshold": max_diff},
-        quantisation,
-        "model.int8.onnx" if shipped else "model.onnx",
-    )
-    # serving loads the staged folder (its card has what serving reads); the measured card, once, to target
-    staged = _stage_folder(staging / "artefact", fp32_path, int8_path if shipped else None, tokenizer, card)
-    served = _served_as_exported(
-        staged, int8 if shipped else fp32, tokenizer, normalized["test"], held_out["test"]["text"].tolist(), max_diff
-    )
-    _measure_served(served, card, held_out)
-    if renormalized_from is not None:
-        card["normalization_trained_with"] = renormalized_from
-    _write_folder(staged, target, card)
+        card = _model_card(
+            run,
+            name,
+            version,
+            opset,
+            tokenizer,
+            NORMALIZATION_VERSION,
+            {"tweets": len(held_out["test"]), "max_abs_diff": max_abs_diff, "threshold": max_diff},
+            quantisation,
+            "model.int8.onnx" if shipped else "model.onnx",
+        )
+        # serving loads the staged folder (its card has what serving reads); the measured card, once, to target
+        staged = _stage_folder(staging / "artefact", fp32_path, int8_path if shipped else None, tokenizer, card)
+        served = _served_as_exported(
+            staged,
+            int8 if shipped else fp32,
+            tokenizer,
+            normalized["test"],
+            held_out["test"]["text"].tolist(),
+            max_diff,
+        )
+        _measure_served(served, card, held_out)
+        if renormalized_from is not None:
+            card["normalization_trained_with"] = renormalized_from
+        _write_folder(staged, target, card)
 
-    if log_to_mlflow:
-        _log_export(run, target, card)
-    shutil.rmtree(staging, ignore_errors=True)
+        if log_to_mlflow:
+            _log_export(run, target, card)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return card
 
 

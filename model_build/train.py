@@ -349,20 +349,18 @@ def _keras_logger(trained):
         signature = infer_signature(example, trained.model.predict(example, verbose=0))
         # mlflow.keras.log_model (3.17) writes the input example before creating its folder and
         # fails; saving into an existing folder and logging that folder gives the same MLmodel.
-        folder = Path(tempfile.mkdtemp()) / "model"
-        folder.mkdir()
-        mlflow.keras.save_model(trained.model, str(folder), signature=signature, input_example=example)
-        mlflow.log_artifacts(str(folder), artifact_path="model")
-        mlflow.log_artifact(str(_tokenizer_path(trained)), artifact_path="model_extra")
+        # The staging folder holds a SavedModel (about 200 MB): removed once MLflow has copied it.
+        with tempfile.TemporaryDirectory(prefix="keras-log-") as staging:
+            folder = Path(staging) / "model"
+            folder.mkdir()
+            mlflow.keras.save_model(trained.model, str(folder), signature=signature, input_example=example)
+            mlflow.log_artifacts(str(folder), artifact_path="model")
+            tokenizer_path = Path(staging) / "tokenizer.json"
+            trained.tokenizer.save(tokenizer_path)
+            mlflow.log_artifact(str(tokenizer_path), artifact_path="model_extra")
         return "model"
 
     return log_model
-
-
-def _tokenizer_path(trained) -> Path:
-    path = Path(tempfile.mkdtemp()) / "tokenizer.json"
-    trained.tokenizer.save(path)
-    return path
 
 
 def _sklearn_logger(pipeline):

@@ -93,19 +93,20 @@ class TrainedTransformer:
         import pandas as pd
         from mlflow.models import infer_signature
 
-        folder = Path(tempfile.mkdtemp()) / "weights"
-        self.model.save_pretrained(folder)
-        self.tokenizer.save_pretrained(folder)
         example = pd.DataFrame({"text": ["I love this airline :)", "my flight got cancelled"]})
         signature = infer_signature(example, self.score(example["text"].tolist()))
-        mlflow.pyfunc.log_model(
-            name="model",
-            python_model=TransformerPyfunc(),
-            artifacts={"weights": str(folder)},
-            signature=signature,
-            input_example=example,
-            code_paths=["model_build", "predict"],
-        )
+        with tempfile.TemporaryDirectory(prefix="transformer-log-") as staging:
+            folder = Path(staging) / "weights"
+            self.model.save_pretrained(folder)
+            self.tokenizer.save_pretrained(folder)
+            mlflow.pyfunc.log_model(
+                name="model",
+                python_model=TransformerPyfunc(),
+                artifacts={"weights": str(folder)},
+                signature=signature,
+                input_example=example,
+                code_paths=["model_build", "predict"],
+            )
         return "model"
 
 
