@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "model_build.retrain",
     "model_build.robustness",
     "model_build.assess",
+    "model_build.teacher_probe",
     "model_build.report",
     "model_build.decisions",
 )
