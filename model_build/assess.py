@@ -65,14 +65,33 @@ def labelled_set_figures(model) -> dict:
     return figures
 
 
+def sarcasm_figures(model) -> dict:
+    """tests/model/cases/sarcasm.json: complaints called negative, sincere thanks positive."""
+    cases = json.loads((CASES_DIR / "sarcasm.json").read_text(encoding="utf-8"))
+    sarcastic = model.predict_proba(cases["sarcastic_complaints"]) < model.threshold
+    sincere = model.predict_proba(cases["sincere_thanks"]) >= model.threshold
+    return {
+        "complaints_negative": int(sarcastic.sum()),
+        "complaints": len(sarcastic),
+        "sincere_positive": int(sincere.sum()),
+        "sincere": len(sincere),
+    }
+
+
+def suite_figures(model, suite: str) -> dict:
+    """A tests/model/cases suite of positive and negative tweets: how many of each are right."""
+    cases = json.loads((CASES_DIR / f"{suite}.json").read_text(encoding="utf-8"))
+    return {
+        "positive_right": int((model.predict_proba(cases["positive"]) >= model.threshold).sum()),
+        "negative_right": int((model.predict_proba(cases["negative"]) < model.threshold).sum()),
+        "each": len(cases["positive"]),
+    }
+
+
 def assess(model, splits, seed: int = 42) -> dict:
     from model_build import robustness
     from predict.normalize import normalize_tweet
 
-    cases = json.loads((CASES_DIR / "sarcasm.json").read_text(encoding="utf-8"))
-    sarcastic = model.predict_proba(cases["sarcastic_complaints"]) < model.threshold
-    sincere = model.predict_proba(cases["sincere_thanks"]) >= model.threshold
-    modern = json.loads((CASES_DIR / "modern.json").read_text(encoding="utf-8"))
     test = [normalize_tweet(t) for t in splits.test["text"]]
     return {
         "threshold": model.threshold,
@@ -82,17 +101,8 @@ def assess(model, splits, seed: int = 42) -> dict:
         "robustness": robustness.stressed_accuracies(
             model, splits.test["text"].tolist(), splits.test["label"].to_numpy(), seed=seed
         ),
-        "sarcasm": {
-            "complaints_negative": int(sarcastic.sum()),
-            "complaints": len(sarcastic),
-            "sincere_positive": int(sincere.sum()),
-            "sincere": len(sincere),
-        },
-        "modern_words": {
-            "positive_right": int((model.predict_proba(modern["positive"]) >= model.threshold).sum()),
-            "negative_right": int((model.predict_proba(modern["negative"]) < model.threshold).sum()),
-            "each": len(modern["positive"]),
-        },
+        "sarcasm": sarcasm_figures(model),
+        "modern_words": suite_figures(model, "modern"),
         "hand_labelled_sets": labelled_set_figures(model),
     }
 

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from model_build.assess import CASES_DIR, held_out_figures, labelled_set_figures
+from model_build.assess import held_out_figures, labelled_set_figures, sarcasm_figures, suite_figures
 
 
 class Scorer(Protocol):
@@ -37,29 +37,6 @@ class ThresholdedTeacher:
         return np.asarray(self.teacher.score(list(texts)), dtype=np.float64)
 
 
-def suite_figures(model: ThresholdedTeacher) -> dict[str, Any]:
-    """The hand-written behaviour suites of tests/model/cases, counted as `assess` counts them."""
-    sarcasm = json.loads((CASES_DIR / "sarcasm.json").read_text(encoding="utf-8"))
-    figures: dict[str, Any] = {
-        "sarcasm": {
-            "complaints_negative": int((model.predict_proba(sarcasm["sarcastic_complaints"]) < model.threshold).sum()),
-            "complaints": len(sarcasm["sarcastic_complaints"]),
-            "sincere_positive": int((model.predict_proba(sarcasm["sincere_thanks"]) >= model.threshold).sum()),
-            "sincere": len(sarcasm["sincere_thanks"]),
-        }
-    }
-    for suite in ("modern", "emoji_modern"):
-        cases = json.loads((CASES_DIR / f"{suite}.json").read_text(encoding="utf-8"))
-        positive = [c if isinstance(c, str) else c["text"] for c in cases["positive"]]
-        negative = [c if isinstance(c, str) else c["text"] for c in cases["negative"]]
-        figures[suite] = {
-            "positive_right": int((model.predict_proba(positive) >= model.threshold).sum()),
-            "negative_right": int((model.predict_proba(negative) < model.threshold).sum()),
-            "each": len(positive),
-        }
-    return figures
-
-
 def probe(teacher: Scorer, validation: pd.DataFrame, held_out: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """The teacher's figures at the validation-chosen threshold and at 0.5."""
     from model_build import evaluation
@@ -74,7 +51,8 @@ def probe(teacher: Scorer, validation: pd.DataFrame, held_out: dict[str, pd.Data
             figures[split] = held_out_figures(model, frame)
             figures[split].pop("correct")
         figures["hand_labelled_sets"] = labelled_set_figures(model)
-        figures.update(suite_figures(model))
+        figures["sarcasm"] = sarcasm_figures(model)
+        figures.update({suite: suite_figures(model, suite) for suite in ("modern", "emoji_modern")})
         result[name] = figures
     return result
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from model_build import teacher_probe
+from model_build import assess, teacher_probe
 
 
 class WordTeacher:
@@ -31,11 +31,11 @@ def test_probe_scores_held_out_sets_and_suites_at_both_thresholds():
     assert at_half["test"]["right"] == 2 and at_half["test"]["tweets"] == 3
     chosen = result["validation_threshold"]["threshold"]
     assert 0.2 < chosen <= 0.9  # any threshold between the two scores separates validation
-    cases = json.loads((teacher_probe.CASES_DIR / "sarcasm.json").read_text(encoding="utf-8"))
+    cases = json.loads((assess.CASES_DIR / "sarcasm.json").read_text(encoding="utf-8"))
     without_love = sum("love" not in t.lower() for t in cases["sarcastic_complaints"])
     assert at_half["sarcasm"]["complaints_negative"] == without_love
     assert at_half["sarcasm"]["complaints"] == len(cases["sarcastic_complaints"])
-    emoji = json.loads((teacher_probe.CASES_DIR / "emoji_modern.json").read_text(encoding="utf-8"))
+    emoji = json.loads((assess.CASES_DIR / "emoji_modern.json").read_text(encoding="utf-8"))
     assert at_half["emoji_modern"]["negative_right"] == sum("love" not in t.lower() for t in emoji["negative"])
     assert at_half["emoji_modern"]["positive_right"] == sum("love" in t.lower() for t in emoji["positive"])
     # the hand-labelled sets of assess are read when present
