@@ -33,6 +33,8 @@ import pandas as pd
 from model_build import augment, data, tracking
 from model_build.tracked_run import TrackedRun, TrackingSettings, run_dir, run_tracked
 from model_build.train import LstmRecipe, SplitSettings, fit_lstm
+from model_build.transformer import display_name as transformer_display_name
+from model_build.transformer import short_name as teacher_short_name
 
 DEFAULT_ALPHA = 0.7
 SCORE_BATCH = 128
@@ -207,7 +209,11 @@ DECISION_RULE = (
     "passing every test in tests/model, the sarcasm rate floor reported and never "
     "deciding, within the size and speed limits); otherwise fasttext_lstm@6 stays."
 )
-DISPLAY_NAME = "LSTM over FastText (distilled from MiniLM-L6)"
+
+
+def student_display_name(teacher_name: str) -> str:
+    """'LSTM over FastText (distilled from MiniLM-L6)' from 'MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned'."""
+    return f"LSTM over FastText (distilled from {teacher_short_name(teacher_name)})"
 
 
 def register(subparsers) -> None:
@@ -537,6 +543,7 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame, scor
 
     mlflow.set_tracking_uri(tracking.tracking_uri(uri))
     run = mlflow.get_run(run_id)
+    pretrained = run.data.params.get("pretrained")
     logged = {
         k: round(v, 5) for k, v in run.data.metrics.items() if k.split("_")[0] in ("validation", "test", "manual")
     }
@@ -549,7 +556,10 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame, scor
             for k, v in evaluation.binary_metrics(validation["label"].to_numpy(), probability.to_numpy()).items()
         }
     return {
-        "name": run.data.tags.get("display_name", "MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned"),
+        # named after its weights: runs before `transformer.display_name` carry MiniLM's tag
+        "name": transformer_display_name(pretrained)
+        if pretrained
+        else run.data.tags.get("display_name", transformer_display_name("")),
         "run_id": run_id,
         "train_rows": run.data.params.get("rows_train"),
         "pretrained": run.data.params.get("pretrained"),
@@ -640,7 +650,7 @@ def run_distillation(
     )
     run = TrackedRun(
         family=FAMILY,
-        display_name=DISPLAY_NAME,
+        display_name=student_display_name(teacher["name"]),
         fit=lambda run_dir: fit_lstm("fasttext-lstm", student_splits, settings.student, run_dir, augmented=augmented),
         tags={"teacher_run_id": teacher_run_id},
         params=params,

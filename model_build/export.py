@@ -32,6 +32,7 @@ from model_build import evaluation, robustness, tracking
 from model_build.data import MANUAL_FILE, UNION_FILE, load_extra_labelled, sha256_of
 from model_build.decisions import CARD_FILE, DECISIONS_FILE
 from model_build.lstm import INPUT_NAME, OUTPUT_NAME
+from model_build.transformer import short_name as teacher_short_name
 from predict.tokenizer import SUBWORD_IDS
 
 # Training rows written and labelled for this repository (the card says how many, how, by whom).
@@ -504,7 +505,11 @@ def _description(run: dict) -> str:
     return (
         "Binary sentiment (P(positive)) of an English tweet: an LSTM over FastText word vectors "
         "trained on the Sentiment140 training tweets"
-        + (", distilled from a fine-tuned MiniLM-L6 (soft targets)." if "distillation" in run else ".")
+        + (
+            f", distilled from a fine-tuned {teacher_short_name(run['distillation']['teacher'])} (soft targets)."
+            if "distillation" in run
+            else "."
+        )
     )
 
 

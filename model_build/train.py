@@ -25,14 +25,14 @@ import numpy as np
 
 from model_build import data
 from model_build.tracked_run import FittedModel, TrackedRun, TrackingSettings, run_tracked
-from model_build.transformer import DEFAULT_TRAIN_ROWS, TransformerSettings
+from model_build.transformer import DEFAULT_DISPLAY_NAME, DEFAULT_TRAIN_ROWS, TransformerSettings
 
 FAMILIES = ("simple", "glove-lstm", "fasttext-lstm", "transformer")
 DISPLAY_NAMES = {
     "simple": "TF-IDF + logistic regression",
     "glove-lstm": "LSTM over GloVe 6B-50d",
     "fasttext-lstm": "LSTM over FastText (trained on the tweets)",
-    "transformer": "MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned",
+    "transformer": DEFAULT_DISPLAY_NAME,  # or after --pretrained: see display_name
 }
 DEFAULT_OUTPUT_DIR = Path("artifacts")
 
@@ -236,11 +236,19 @@ def run_from_args(args: argparse.Namespace) -> dict:
     return run_training(args.family, splits, TrainSettings.from_args(args))
 
 
+def display_name(family: str, settings: TrainSettings) -> str:
+    if family == "transformer" and settings.transformer is not None:
+        from model_build import transformer
+
+        return transformer.display_name(settings.transformer.pretrained)
+    return DISPLAY_NAMES[family]
+
+
 def run_training(family: str, splits: data.DataSplits, settings: TrainSettings) -> dict:
     """Fit one family as one MLflow run; return the run summary also written to run.json."""
     run = TrackedRun(
         family=family,
-        display_name=DISPLAY_NAMES[family],
+        display_name=display_name(family, settings),
         fit=lambda run_dir: fit_family(family, splits, settings, run_dir),
         register_champion=family == "fasttext-lstm" and settings.register_champion,
     )

@@ -40,6 +40,21 @@ class TransformerSettings:
     seed: int = 42
 
 
+DEFAULT_DISPLAY_NAME = "MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned"
+
+
+def display_name(pretrained: str) -> str:
+    """How a fine-tuned run is named in tables: after the weights it started from."""
+    if not pretrained or DEFAULT_PACKAGE in pretrained:
+        return DEFAULT_DISPLAY_NAME
+    return f"{Path(pretrained).name} fine-tuned"
+
+
+def short_name(name: str) -> str:
+    """'MiniLM-L6' from 'MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned'."""
+    return name.removesuffix(" fine-tuned").split(" (")[0]
+
+
 def default_pretrained_path() -> str:
     """The folder inside the installed package that holds config.json and the weights."""
     package = importlib.import_module(DEFAULT_PACKAGE)
