@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import _thread
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -83,6 +84,10 @@ EXIT_FLUSH_TIMEOUT_MS = 10_000
 # The distro attaches its LoggingHandler to this unused logger; we move it onto LOGGER_NAME once
 # the kept records have been handed to it, so that no record is sent twice.
 _EXPORTER_HANDOFF_LOGGER = f"{LOGGER_NAME}.exporter_handoff"
+# The exporter polls its control plane (settings.sdk.monitor.azure.com) at start and hourly with
+# `requests`, which the distro instruments: the poll would reach Application Insights as a
+# dependency of this app, failed with an exception where egress is closed. Off unless set.
+CONTROL_PLANE_SETTING = "APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED"
 
 
 @dataclass
@@ -207,6 +212,7 @@ def _configure_exporter(settings: Settings) -> logging.Handler:
 
     storage_dir = getattr(settings, "telemetry_storage_dir", "")
     credential = telemetry_credential(settings)  # Entra ID ingestion, when the settings name one
+    os.environ.setdefault(CONTROL_PLANE_SETTING, "true")
     configure_azure_monitor(
         connection_string=settings.appinsights_connection_string,
         logger_name=_EXPORTER_HANDOFF_LOGGER,
