@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 
 import requests
 
@@ -21,6 +22,7 @@ CONTROL_PLANE = "settings.sdk.monitor.azure.com"
 
 
 def test_a_host_with_telemetry_sends_nothing_about_the_exporters_own_control_plane(own_ingestion, tmp_path):  # noqa: F811
+    started_at = datetime.now(UTC)
     env = host_environment(
         APPLICATIONINSIGHTS_CONNECTION_STRING=own_ingestion.connection_string,
         TELEMETRY_STORAGE_DIR=str(tmp_path / "telemetry"),
@@ -28,7 +30,7 @@ def test_a_host_with_telemetry_sends_nothing_about_the_exporters_own_control_pla
     with LiveHost(env, tmp_path / "devhost.log") as host:
         response = requests.post(host.url("/api/predict"), json={"text": "an ordinary tweet"}, timeout=60)
         assert response.status_code == 200, response.text
-        started_trace(own_ingestion)
+        started_trace(own_ingestion, since=started_at)
         time.sleep(8)  # the poll runs in the exporter's worker thread right after configuration
     # the host has exited: its spans and logs were flushed on the way out
     kinds = {envelope["name"].rsplit(".", 1)[-1] for envelope in own_ingestion.envelopes}
