@@ -15,19 +15,18 @@ from datetime import UTC, datetime
 
 import requests
 
-from tests.fixtures.live_host import LiveHost, host_environment
-from tests.integration.test_telemetry_startup import own_ingestion, started_trace  # noqa: F401 (fixture)
+from tests.integration.test_telemetry_startup import (  # noqa: F401 (own_ingestion: a fixture)
+    own_ingestion,
+    started_trace,
+    telemetry_host,
+)
 
 CONTROL_PLANE = "settings.sdk.monitor.azure.com"
 
 
 def test_a_host_with_telemetry_sends_nothing_about_the_exporters_own_control_plane(own_ingestion, tmp_path):  # noqa: F811
     started_at = datetime.now(UTC)
-    env = host_environment(
-        APPLICATIONINSIGHTS_CONNECTION_STRING=own_ingestion.connection_string,
-        TELEMETRY_STORAGE_DIR=str(tmp_path / "telemetry"),
-    )
-    with LiveHost(env, tmp_path / "devhost.log") as host:
+    with telemetry_host(own_ingestion, tmp_path) as host:
         response = requests.post(host.url("/api/predict"), json={"text": "an ordinary tweet"}, timeout=60)
         assert response.status_code == 200, response.text
         started_trace(own_ingestion, since=started_at)

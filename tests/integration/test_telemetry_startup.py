@@ -44,13 +44,18 @@ def started_trace(ingestion: IngestionEndpoint, since: datetime) -> dict:
     return started["properties"]
 
 
-def test_the_first_requests_traces_reach_application_insights_from_a_fresh_host(own_ingestion, tmp_path):
-    started_at = datetime.now(UTC)
+def telemetry_host(ingestion: IngestionEndpoint, tmp_path) -> LiveHost:
+    """A fresh host whose telemetry goes to `ingestion` (offline storage under tmp_path)."""
     env = host_environment(
-        APPLICATIONINSIGHTS_CONNECTION_STRING=own_ingestion.connection_string,
+        APPLICATIONINSIGHTS_CONNECTION_STRING=ingestion.connection_string,
         TELEMETRY_STORAGE_DIR=str(tmp_path / "telemetry"),
     )
-    with LiveHost(env, tmp_path / "devhost.log") as host:
+    return LiveHost(env, tmp_path / "devhost.log")
+
+
+def test_the_first_requests_traces_reach_application_insights_from_a_fresh_host(own_ingestion, tmp_path):
+    started_at = datetime.now(UTC)
+    with telemetry_host(own_ingestion, tmp_path) as host:
         response = requests.post(host.url("/api/predict"), json={"text": "first tweet of this worker"}, timeout=60)
         assert response.status_code == 200, response.text
         prediction_id = response.json()["prediction_id"]
