@@ -562,7 +562,7 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame, scor
         else run.data.tags.get("display_name", transformer_display_name("")),
         "run_id": run_id,
         "train_rows": run.data.params.get("rows_train"),
-        "pretrained": run.data.params.get("pretrained"),
+        "pretrained": pretrained,
         "metrics": logged,
         "validation_recomputed_from_cache": recomputed,
     }

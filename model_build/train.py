@@ -26,6 +26,7 @@ import numpy as np
 from model_build import data
 from model_build.tracked_run import FittedModel, TrackedRun, TrackingSettings, run_tracked
 from model_build.transformer import DEFAULT_DISPLAY_NAME, DEFAULT_TRAIN_ROWS, TransformerSettings
+from model_build.transformer import display_name as transformer_display_name
 
 FAMILIES = ("simple", "glove-lstm", "fasttext-lstm", "transformer")
 DISPLAY_NAMES = {
@@ -238,9 +239,7 @@ def run_from_args(args: argparse.Namespace) -> dict:
 
 def display_name(family: str, settings: TrainSettings) -> str:
     if family == "transformer" and settings.transformer is not None:
-        from model_build import transformer
-
-        return transformer.display_name(settings.transformer.pretrained)
+        return transformer_display_name(settings.transformer.pretrained)
     return DISPLAY_NAMES[family]
 
 

@@ -15,16 +15,13 @@ from datetime import UTC, datetime
 
 import requests
 
-from tests.integration.test_telemetry_startup import (  # noqa: F401 (own_ingestion: a fixture)
-    own_ingestion,
-    started_trace,
-    telemetry_host,
-)
+from tests.fixtures.ingestion import started_trace
+from tests.fixtures.live_host import telemetry_host
 
 CONTROL_PLANE = "settings.sdk.monitor.azure.com"
 
 
-def test_a_host_with_telemetry_sends_nothing_about_the_exporters_own_control_plane(own_ingestion, tmp_path):  # noqa: F811
+def test_a_host_with_telemetry_sends_nothing_about_the_exporters_own_control_plane(own_ingestion, tmp_path):
     started_at = datetime.now(UTC)
     with telemetry_host(own_ingestion, tmp_path) as host:
         response = requests.post(host.url("/api/predict"), json={"text": "an ordinary tweet"}, timeout=60)

@@ -10,47 +10,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import pytest
 import requests
 
 from service import telemetry
-from tests.fixtures.ingestion import IngestionEndpoint
-from tests.fixtures.live_host import LiveHost, host_environment
+from tests.fixtures.ingestion import IngestionEndpoint, started_trace
+from tests.fixtures.live_host import telemetry_host
 from tests.integration.test_telemetry_wire import run_python
 
 EARLY = (telemetry.MODEL_LOADED, telemetry.PREDICTION_SERVED)  # emitted by the first request, in this order
-
-
-@pytest.fixture
-def own_ingestion():
-    endpoint = IngestionEndpoint()
-    endpoint._thread.start()
-    yield endpoint
-    endpoint.server.shutdown()
 
 
 def messages(ingestion: IngestionEndpoint, since: datetime) -> list[str]:
     """Each record emitted since `since` once: a record sent again is the same envelope; one
     emitted twice is not."""
     return [t["message"] for t in ingestion.traces(distinct=True, since=since)]
-
-
-def started_trace(ingestion: IngestionEndpoint, since: datetime) -> dict:
-    """The one `telemetry_started` record emitted since `since` (a redelivered copy counts once)."""
-    ingestion.wait_for_traces(lambda t: t["message"] == telemetry.TELEMETRY_STARTED, timeout=120)
-    (started,) = [
-        t for t in ingestion.traces(distinct=True, since=since) if t["message"] == telemetry.TELEMETRY_STARTED
-    ]
-    return started["properties"]
-
-
-def telemetry_host(ingestion: IngestionEndpoint, tmp_path) -> LiveHost:
-    """A fresh host whose telemetry goes to `ingestion` (offline storage under tmp_path)."""
-    env = host_environment(
-        APPLICATIONINSIGHTS_CONNECTION_STRING=ingestion.connection_string,
-        TELEMETRY_STORAGE_DIR=str(tmp_path / "telemetry"),
-    )
-    return LiveHost(env, tmp_path / "devhost.log")
 
 
 def test_the_first_requests_traces_reach_application_insights_from_a_fresh_host(own_ingestion, tmp_path):
