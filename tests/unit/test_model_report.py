@@ -21,7 +21,9 @@ def test_the_report_names_the_served_version_and_threshold():
 def test_hand_labelled_sets_show_a_dash_for_a_set_a_model_was_not_scored_on():
     airline = {"balanced_accuracy": 0.7281}
     older = {"modern_tweets": {"balanced_accuracy": 0.78}, "handwritten_airline": airline}
-    assert report._hand_labelled(older) == "78.0% / — / 72.8%"
+    assert report._hand_labelled(older) == "78.0% / — / —, 72.8%"
     newer = {**older, "modern_tweets_2": {"balanced_accuracy": 0.71}}
-    assert report._hand_labelled(newer) == "78.0% / 71.0% / 72.8%"
+    assert report._hand_labelled(newer) == "78.0% / 71.0% / —, 72.8%"
+    newest = {**newer, "modern_tweets_3": {"balanced_accuracy": 0.745}}
+    assert report._hand_labelled(newest) == "78.0% / 71.0% / 74.5%, 72.8%"
     assert report._hand_labelled(None) == "not measured"
