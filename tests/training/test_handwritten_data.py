@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 
 from model_build import data
+from model_build.assess import MODERN_SETS
 from predict.normalize import normalize_tweet
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDWRITTEN = ROOT / "training_data" / "handwritten_airline.csv"
-MODERN_EVALUATION = ROOT / "evaluation_data" / "modern_tweets.csv"
+EVALUATION_DATA = ROOT / "evaluation_data"
 MODEL_TESTS = ROOT / "tests" / "model"
 
 
@@ -58,9 +59,19 @@ def test_no_handwritten_tweet_is_an_evaluation_tweet(handwritten, data_dir):
     assert not overlap
 
 
-def test_the_modern_evaluation_set_is_balanced_unique_and_not_training_data(handwritten):
-    modern = data.load_extra_labelled(MODERN_EVALUATION)
-    assert len(modern) == 200 and modern["text"].is_unique
-    assert modern["label"].value_counts().to_dict() == {0: 100, 1: 100}
+@pytest.mark.parametrize("name", MODERN_SETS)
+def test_each_modern_evaluation_set_is_balanced_unique_and_not_training_data(handwritten, name):
+    modern = data.load_extra_labelled(EVALUATION_DATA / f"{name}.csv")
+    half = len(modern) // 2
+    assert half >= 100 and modern["text"].is_unique
+    assert modern["label"].value_counts().to_dict() == {0: half, 1: half}
     training = {normalize_tweet(t) for t in handwritten["text"]}
     assert not {normalize_tweet(t) for t in modern["text"]} & training
+
+
+def test_the_modern_evaluation_sets_do_not_share_a_tweet():
+    seen: set[str] = set()
+    for name in MODERN_SETS:
+        texts = {normalize_tweet(t) for t in data.load_extra_labelled(EVALUATION_DATA / f"{name}.csv")["text"]}
+        assert not texts & seen, name
+        seen |= texts
