@@ -59,9 +59,14 @@ def test_no_handwritten_tweet_is_an_evaluation_tweet(handwritten, data_dir):
     assert not overlap
 
 
+@pytest.fixture(scope="module")
+def modern_sets() -> dict[str, pd.DataFrame]:
+    return {name: data.load_extra_labelled(EVALUATION_DATA / f"{name}.csv") for name in MODERN_SETS}
+
+
 @pytest.mark.parametrize("name", MODERN_SETS)
-def test_each_modern_evaluation_set_is_balanced_unique_and_not_training_data(handwritten, name):
-    modern = data.load_extra_labelled(EVALUATION_DATA / f"{name}.csv")
+def test_each_modern_evaluation_set_is_balanced_unique_and_not_training_data(handwritten, modern_sets, name):
+    modern = modern_sets[name]
     half = len(modern) // 2
     assert half >= 100 and modern["text"].is_unique
     assert modern["label"].value_counts().to_dict() == {0: half, 1: half}
@@ -69,9 +74,9 @@ def test_each_modern_evaluation_set_is_balanced_unique_and_not_training_data(han
     assert not {normalize_tweet(t) for t in modern["text"]} & training
 
 
-def test_the_modern_evaluation_sets_do_not_share_a_tweet():
+def test_the_modern_evaluation_sets_do_not_share_a_tweet(modern_sets):
     seen: set[str] = set()
-    for name in MODERN_SETS:
-        texts = {normalize_tweet(t) for t in data.load_extra_labelled(EVALUATION_DATA / f"{name}.csv")["text"]}
+    for name, modern in modern_sets.items():
+        texts = {normalize_tweet(t) for t in modern["text"]}
         assert not texts & seen, name
         seen |= texts
