@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.environment import snapshot
+from bench.previous import artefact_label
 
 ROOT = Path(__file__).resolve().parent.parent
 PHASES = ("interpreter", "imports", "load", "first_prediction", "to_first_prediction")
@@ -173,7 +174,7 @@ def _measure(model_dir, keras_file, keras_args, runs, previous_dir, ingestion, t
     )
     section["libraries"] = summarise(results["libraries"])
     if previous_dir:
-        section["onnx_previous"] = summarise(results["onnx_previous"])
+        section["onnx_previous"] = {**summarise(results["onnx_previous"]), "model": artefact_label(previous_dir)}
     if keras_args:
         section["keras"] = summarise(results["keras"])
         section["keras_file"] = str(keras_file)

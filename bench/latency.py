@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from bench.environment import snapshot
+from bench.previous import artefact_label
 from bench.tweets import SAMPLE_TWEETS
 from predict.model import MODEL_CARD_FILE, TOKENIZER_FILE, SentimentModel, load_model_artifact
 
@@ -108,8 +109,7 @@ def measure(
     }
     variants = [(name, model_dir, f) for name, f in VARIANTS.items()]
     if previous_dir is not None:
-        previous_card = json.loads((previous_dir / MODEL_CARD_FILE).read_text(encoding="utf-8"))
-        name = f"{previous_card['name']}@{previous_card['version']} (previous) int8"
+        name = f"{artefact_label(previous_dir)} (baseline) int8"
         variants.append((name, previous_dir, VARIANTS["int8"]))
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as workdir:
         for name, model_dir, model_file in variants:

@@ -40,7 +40,7 @@ def _cold_start(section: dict) -> list[str]:
         "(`APPLICATIONINSIGHTS_CONNECTION_STRING` set)",
         "app": "whole function app, telemetry off: `import function_app`, health loads the model, one predict request",
         "onnx": f"deployed model path: onnxruntime + `predict/` ({section['onnx']['model_file']})",
-        "onnx_previous": f"the same path with the previous model ({previous.get('model_file')})",
+        "onnx_previous": f"the same path with the baseline {previous.get('model', 'model')} ({previous.get('model_file')})",
         "libraries": "floor: `import azure.functions, numpy, onnxruntime` alone, none of this repository's code",
         "keras": "TensorFlow/Keras (`keras.saving.load_model`, model.keras)",
     }

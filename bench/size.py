@@ -8,7 +8,6 @@ bytes on disk of the files, with and without `__pycache__`, in MB (10^6 bytes).
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.environment import snapshot
+from bench.previous import artefact_label
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,10 +109,9 @@ def measure(model_dir: Path, keras_file: Path | None, previous_dir: Path | None 
     )
     section["model_artifact"] = artefact_entry(model_dir)
     if previous_dir is not None:
-        card = json.loads((previous_dir / "model_card.json").read_text(encoding="utf-8"))
         section["previous_model_artifact"] = {
             **artefact_entry(previous_dir),
-            "folder": f"{card['name']}@{card['version']} (previous)",
+            "folder": f"{artefact_label(previous_dir)} (baseline)",
         }
     if keras_file is not None and keras_file.is_file():
         section["keras_model_mb"] = round(keras_file.stat().st_size / 1e6, 2)
