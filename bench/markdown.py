@@ -172,7 +172,12 @@ def _size(section: dict) -> list[str]:
     rows += [
         "",
         f"The training environment is {section['training_over_runtime_ratio']}× the runtime "
-        "(it also holds PyTorch for the transformer baseline and the test tools).",
+        + (
+            "(it also holds PyTorch for the transformer baseline and the test tools)."
+            if any(e["name"] == "torch" for e in training["largest"])
+            else "(it also holds the test tools; PyTorch, for the transformer teacher, is an optional extra "
+            "not installed here)."
+        ),
         "",
     ]
     return rows
