@@ -106,6 +106,13 @@ def was_traced(ingestion, prediction_id: str | None) -> bool:
     )
 
 
+def keras_source(keras_file: Path) -> str:
+    """Who wrote the .keras file: training, or scripts/keras_twin.py (its run.json says so)."""
+    beside = keras_file.parent / "run.json"
+    note = json.loads(beside.read_text(encoding="utf-8")) if beside.is_file() else {}
+    return note.get("rebuilt_by", "written by training")
+
+
 def measure(model_dir: Path, keras_file: Path | None, runs: int = 7, previous_dir: Path | None = None) -> dict:
     """Interleaved probes; the Keras side is skipped when no .keras file exists.
     `previous_dir`: the previously shipped artefact, probed in the same rounds."""
@@ -178,6 +185,7 @@ def _measure(model_dir, keras_file, keras_args, runs, previous_dir, ingestion, t
     if keras_args:
         section["keras"] = summarise(results["keras"])
         section["keras_file"] = str(keras_file)
+        section["keras_source"] = keras_source(keras_file)
         section["keras_over_onnx_median_ratio"] = round(
             section["keras"]["to_first_prediction"]["median_s"] / section["onnx"]["to_first_prediction"]["median_s"], 1
         )
@@ -191,6 +199,7 @@ def _measure(model_dir, keras_file, keras_args, runs, previous_dir, ingestion, t
         section["keras"] = None
         section["keras_missing"] = (
             "the served model's Keras twin (model.keras, written by training, 41 MB, never deployed) "
-            "is not on this machine; pass --keras-file to measure TensorFlow beside ONNX"
+            "is not on this machine; pass --keras-file, or rebuild it from model.onnx with "
+            "scripts/keras_twin.py, to measure TensorFlow beside ONNX"
         )
     return section

@@ -42,7 +42,8 @@ def _cold_start(section: dict) -> list[str]:
         "onnx": f"deployed model path: onnxruntime + `predict/` ({section['onnx']['model_file']})",
         "onnx_previous": f"the same path with the baseline {previous.get('model', 'model')} ({previous.get('model_file')})",
         "libraries": "floor: `import azure.functions, numpy, onnxruntime` alone, none of this repository's code",
-        "keras": "TensorFlow/Keras (`keras.saving.load_model`, model.keras)",
+        "keras": "TensorFlow/Keras (`keras.saving.load_model`, model.keras, "
+        f"{section.get('keras_source', 'written by training')})",
     }
     for key in ("app_telemetry", "app", "onnx", "onnx_previous", "libraries", "keras"):
         s = section.get(key)
@@ -55,6 +56,14 @@ def _cold_start(section: dict) -> list[str]:
             + " |"
         )
     rows.append("")
+    if previous.get("to_first_prediction"):
+        served, baseline = section["onnx"]["to_first_prediction"], previous["to_first_prediction"]
+        rows.append(
+            f"Against the baseline {previous.get('model', 'model')}, medians on the model path: "
+            f"**{served['median_s'] / baseline['median_s']:.2f}×** ({served['median_s']:.3f} s against "
+            f"{baseline['median_s']:.3f} s)."
+        )
+        rows.append("")
     if section.get("app_telemetry"):
         rows.append(
             f"With telemetry configured / off, medians: **{section['app_telemetry_over_app_median_ratio']}×**. "
