@@ -115,6 +115,21 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# Python refuses int() of longer digit strings (sys.get_int_max_str_digits); its own message tells
+# the client to change the server's interpreter settings, so the limit is checked here first.
+MAX_INTEGER_DIGITS = 4300
+
+
+class _TooManyDigits(ValueError):
+    pass
+
+
+def _parse_integer(digits: str) -> int:
+    if len(digits) - digits.startswith("-") > MAX_INTEGER_DIGITS:
+        raise _TooManyDigits
+    return int(digits)
+
+
 def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict[str, Any]:
     """The request body as a JSON object, or an ApiError saying exactly what is wrong."""
     if _declares_more_than(req.headers.get("content-length"), max_body_bytes):
@@ -131,9 +146,11 @@ def read_json_object(req: func.HttpRequest, max_body_bytes: int) -> dict[str, An
     except UnicodeDecodeError:
         raise errors.invalid_json("The request body is not valid UTF-8.") from None
     try:
-        payload = json.loads(text, parse_constant=_reject_constant)
+        payload = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_integer)
     except RecursionError:
         raise errors.invalid_json("The JSON body is nested too deeply.") from None
+    except _TooManyDigits:
+        raise errors.invalid_json(f"A number in the body has more than {MAX_INTEGER_DIGITS} digits.") from None
     except ValueError as error:
         raise errors.invalid_json(f"The request body is not valid JSON: {error}.") from None
     if not isinstance(payload, dict):

@@ -204,6 +204,17 @@ def test_deeply_nested_json_is_400(live_host, route, depth):
     assert_answer(route, response, response.status_code)
 
 
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("digits", [4301, 100_000])
+def test_integers_too_long_for_python_are_400_without_interpreter_advice(live_host, route, digits):
+    template = {"text": "hello", "extra": 0} if route == "/predict" else {**feedback_body(), "extra": 0}
+    body = json.dumps(template).replace('"extra": 0', '"extra": -' + "9" * digits).encode()
+    response = post(live_host, route, body)
+    assert_answer(route, response, 400, "invalid_json")
+    assert "4300 digits" in response.json()["error"]["message"]
+    assert "sys." not in response.text
+
+
 def test_deep_nesting_in_an_ignored_field_does_not_break_feedback(live_host):
     body = json.dumps(feedback_body()).encode()[:-1] + b', "extra": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
     response = post(live_host, "/feedback", body)
