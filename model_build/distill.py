@@ -16,6 +16,10 @@ probability alone.
 
     python -m model_build distill --teacher-run a1f78d5b            # score (cached) + train + log
     python -m model_build distill --teacher-run a1f78d5b --score-only
+    python -m model_build distill --teacher-scores training_data/teacher_scores/<name>   # no teacher run needed
+
+`--teacher-scores` reads scores kept with the repository (`teacher_scores.py`) instead of a teacher
+run in MLflow, so a fresh clone can distil without fine-tuning the teacher again.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model_build import augment, data, tracking
+from model_build import augment, data, teacher_scores, tracking
 from model_build.tracked_run import TrackedRun, TrackingSettings, run_dir, run_tracked
 from model_build.train import LstmRecipe, SplitSettings, fit_lstm
 from model_build.transformer import display_name as transformer_display_name
@@ -266,6 +270,18 @@ def register(subparsers) -> None:
         help="augmented copies of each training tweet, targets from the teacher alone (default: none)",
     )
     parser.add_argument("--score-only", action="store_true", help="only fill the teacher-score cache")
+    parser.add_argument(
+        "--teacher-scores",
+        type=Path,
+        default=None,
+        help="a folder of saved teacher scores (teacher.json + the cache) instead of --teacher-run",
+    )
+    parser.add_argument(
+        "--save-teacher-scores",
+        type=Path,
+        default=None,
+        help="after scoring, save the cache and the teacher's record into this folder",
+    )
     add_data_options(parser)
     parser.add_argument("--tracking-uri", default=None)
     parser.add_argument("--output-dir", type=Path, default=Path("artifacts"))
@@ -431,16 +447,19 @@ class ScoringSettings:
     transfer_rows: int | None  # None: the whole training split (human-labelled rows excepted)
     augment: augment.AugmentSettings
     seed: int  # the splits' (--seed): transfer sample and scoring order
+    saved: bool = False  # the caches are saved teacher scores (--teacher-scores): nothing can be scored
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, teacher_run_id: str) -> ScoringSettings:
+        saved = getattr(args, "teacher_scores", None)
         return cls(
             teacher_run_id=teacher_run_id,
             tracking_uri=args.tracking_uri,
-            output_dir=Path(args.output_dir),
+            output_dir=Path(saved if saved is not None else args.output_dir),
             transfer_rows=args.transfer_rows,
             augment=augment.AugmentSettings(copies=args.augment_copies, seed=args.seed),
             seed=args.seed,
+            saved=saved is not None,
         )
 
     @property
@@ -465,12 +484,19 @@ class TeacherScoring:
 def run_from_args(args: argparse.Namespace):
     if args.promote:
         return promote(Path(args.output_dir) / RUN_DIR_NAME)
-    if not args.teacher_run:
-        raise SystemExit("--teacher-run is required")
-    scoring = ScoringSettings.from_args(args, resolve_run_id(args.teacher_run, args.tracking_uri))
+    if bool(args.teacher_run) == bool(args.teacher_scores):
+        raise SystemExit("give one of --teacher-run and --teacher-scores")
+    saved = teacher_scores.load(args.teacher_scores) if args.teacher_scores else None
+    teacher_id = saved["run_id"] if saved else resolve_run_id(args.teacher_run, args.tracking_uri)
+    scoring = ScoringSettings.from_args(args, teacher_id)
     splits = SplitSettings.from_args(args).build()
     print(f"data: {splits.description['rows']}")
+    if saved:
+        teacher_scores.check_sources(saved, splits.description["sources"])
     scored = score_teacher(splits, scoring)
+    if args.save_teacher_scores:
+        record = teacher_record(teacher_id, args.tracking_uri) if saved is None else saved
+        print(f"saved: {teacher_scores.save(args.save_teacher_scores, scoring.cache, record, splits.description)}")
     if args.score_only:
         return 0
     scores = read_cache(scoring.cache)
@@ -484,6 +510,8 @@ def run_from_args(args: argparse.Namespace):
         scored.scoring_seconds,
         augmented=augmented,
         augment_settings=scoring.augment,
+        saved_teacher=saved,
+        scoring=scoring,
     )
 
 
@@ -498,7 +526,13 @@ def score_teacher(splits: data.DataSplits, settings: ScoringSettings) -> Teacher
     augmented_path = settings.augmented_cache
     known_copies = set(read_cache(augmented_path)["text"])
     scoring_seconds = None
-    if any(t not in known for t in wanted) or any(c not in known_copies for c in copies):
+    missing = sum(t not in known for t in set(wanted)) + sum(c not in known_copies for c in set(copies))
+    if missing and settings.saved:
+        raise SystemExit(
+            f"the saved teacher scores in {settings.output_dir} lack {missing} of the texts these splits and "
+            "options need: they were saved for other data or options"
+        )
+    if missing:
         teacher = load_teacher(settings.teacher_run_id, settings.tracking_uri)
         started = time.perf_counter()
         # validation first: small, and it checks the teacher against its logged metrics
@@ -555,12 +589,9 @@ def soft_targets(
     return targets.astype(np.float32), soft
 
 
-def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame, scores: pd.DataFrame) -> dict:
-    """The teacher's logged metrics, and its validation metrics recomputed from the cache (a
-    check that the loaded weights are the run's)."""
+def teacher_record(run_id: str, uri: str | None) -> dict:
+    """The teacher's run as MLflow logged it: name, fine-tuning rows, weights, metrics."""
     import mlflow
-
-    from model_build import evaluation
 
     mlflow.set_tracking_uri(tracking.tracking_uri(uri))
     run = mlflow.get_run(run_id)
@@ -568,14 +599,6 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame, scor
     logged = {
         k: round(v, 5) for k, v in run.data.metrics.items() if k.split("_")[0] in ("validation", "test", "manual")
     }
-    table = scores.drop_duplicates("text").set_index("text")["teacher_probability"]
-    probability = validation["text"].map(table)
-    recomputed = {}
-    if probability.notna().all():
-        recomputed = {
-            f"validation_{k}": round(v, 5)
-            for k, v in evaluation.binary_metrics(validation["label"].to_numpy(), probability.to_numpy()).items()
-        }
     return {
         # named after its weights: runs before `transformer.display_name` carry MiniLM's tag
         "name": transformer_display_name(pretrained)
@@ -585,8 +608,24 @@ def teacher_summary(run_id: str, uri: str | None, validation: pd.DataFrame, scor
         "train_rows": run.data.params.get("rows_train"),
         "pretrained": pretrained,
         "metrics": logged,
-        "validation_recomputed_from_cache": recomputed,
     }
+
+
+def teacher_summary(record: dict, validation: pd.DataFrame, scores: pd.DataFrame) -> dict:
+    """The teacher's record, and its validation metrics recomputed from the scores (a check that
+    the scores are the run's)."""
+    from model_build import evaluation
+
+    table = scores.drop_duplicates("text").set_index("text")["teacher_probability"]
+    probability = validation["text"].map(table)
+    recomputed = {}
+    if probability.notna().all():
+        recomputed = {
+            f"validation_{k}": round(v, 5)
+            for k, v in evaluation.binary_metrics(validation["label"].to_numpy(), probability.to_numpy()).items()
+        }
+    keys = ("name", "run_id", "train_rows", "pretrained", "metrics")
+    return {**{k: record.get(k) for k in keys}, "validation_recomputed_from_cache": recomputed}
 
 
 def distillation_record(
@@ -596,6 +635,7 @@ def distillation_record(
     soft: np.ndarray,
     augmented: tuple[list[str], np.ndarray] | None,
     augment_settings: augment.AugmentSettings | None,
+    caches: tuple[Path, Path],
 ) -> dict:
     """How the student was taught (distillation.json in MLflow; run.json, from which `export`
     writes the card's block)."""
@@ -613,8 +653,8 @@ def distillation_record(
             else f"seeded stratified sample of {int(soft.sum())} training rows; the rest trained on hard labels"
         ),
         "early_stopping": "validation loss against hard labels",
-        "teacher_scores_cache": str(cache_path(settings.tracking.output_dir, teacher_run_id)),
-        "teacher_scoring": scoring_timings(cache_path(settings.tracking.output_dir, teacher_run_id)),
+        "teacher_scores_cache": str(caches[0]),
+        "teacher_scoring": scoring_timings(caches[0]),
         "teacher_train_rows": teacher["train_rows"],
         "teacher_metrics": teacher["metrics"],
         "teacher_validation_recomputed": teacher["validation_recomputed_from_cache"],
@@ -623,7 +663,7 @@ def distillation_record(
     if augmented is not None:
         if augment_settings is None:
             raise ValueError("augmented rows need the augment settings that made them")
-        augmented_cache = augmented_cache_path(settings.tracking.output_dir, teacher_run_id)
+        augmented_cache = caches[1]
         record["augmentation"] = {
             "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "
             "n-gram sampling; target = teacher probability alone",
@@ -644,20 +684,26 @@ def run_distillation(
     scoring_seconds: float | None,
     augmented: tuple[list[str], np.ndarray] | None = None,
     augment_settings: augment.AugmentSettings | None = None,
+    saved_teacher: dict | None = None,
+    scoring: ScoringSettings | None = None,
 ) -> dict:
     """Train the v1 FastText-LSTM recipe on soft targets as one MLflow run (not registered);
-    `augmented` (normalised copies, teacher probabilities) are extra training rows."""
+    `augmented` (normalised copies, teacher probabilities) are extra training rows;
+    `saved_teacher`: the teacher's record from saved scores (else read from its MLflow run)."""
     import dataclasses
 
     targets, soft = soft_targets(splits.train, set(transfer["text"]), scores, settings.alpha)
-    teacher = teacher_summary(teacher_run_id, settings.tracking.tracking_uri, splits.validation, scores)
+    record = saved_teacher or teacher_record(teacher_run_id, settings.tracking.tracking_uri)
+    teacher = teacher_summary(record, splits.validation, scores)
     print(
         f"soft targets on {int(soft.sum())} of {len(soft)} training tweets (alpha {settings.alpha}); "
         f"teacher validation (recomputed): {teacher['validation_recomputed_from_cache']}"
     )
     # the student sees soft targets; validation (early stopping) keeps the HARD labels
     student_splits = dataclasses.replace(splits, train=splits.train.assign(label=targets))
-    distillation = distillation_record(settings, teacher, teacher_run_id, soft, augmented, augment_settings)
+    folder = scoring.output_dir if scoring is not None else settings.tracking.output_dir
+    caches = (cache_path(folder, teacher_run_id), augmented_cache_path(folder, teacher_run_id))
+    distillation = distillation_record(settings, teacher, teacher_run_id, soft, augmented, augment_settings, caches)
     params: dict[str, Any] = {}
     if augment_settings is not None and augmented is not None:
         params.update(augment_settings.as_params(), augmented_rows=len(augmented[0]))

@@ -1,0 +1,115 @@
+"""Saved teacher scores: `distill --save-teacher-scores` writes the cache and the teacher's record
+into a folder, and `distill --teacher-scores` trains a student from that folder alone, with no
+teacher run in the MLflow store it logs to. A stub teacher run and stub scores stand in for the
+transformer, as in test_distill.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+
+from model_build import cli, distill, teacher_scores, tracking
+from model_build.train import SplitSettings
+from tests.training.tiny import TINY_LSTM, tiny_data
+
+pytestmark = pytest.mark.slow  # trains a tiny student with TensorFlow: tens of seconds
+
+TEACHER_METRICS = {"validation_accuracy": 0.8, "test_accuracy": 0.81, "manual_accuracy": 0.85}
+
+
+def parse(argv: list[str]):
+    return cli.build_parser().parse_args(["distill", *argv])
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, data_dir):
+    """A stub teacher run, its scores for the tiny splits, saved by the command into a folder."""
+    tmp_path = tmp_path_factory.mktemp("teacher-scores")
+    uri = f"sqlite:///{tmp_path}/teacher.db"
+    with tracking.start_run(uri, run_name="transformer", tags={"family": "transformer"}) as run:
+        mlflow.log_metrics(TEACHER_METRICS)
+        mlflow.log_params({"rows_train": "10", "pretrained": "all-MiniLM-L6-v2"})
+    teacher_id = run.info.run_id
+    args = parse(["--teacher-run", teacher_id, *tiny_data(data_dir), "--tracking-uri", uri])
+    splits = SplitSettings.from_args(args).build()
+    frame = pd.concat([splits.train, splits.validation])
+    scores = np.where(frame["label"] == 1, 0.8, 0.3).astype(np.float32)
+    cache = distill.cache_path(tmp_path / "out", teacher_id)
+    cache.parent.mkdir()
+    pd.DataFrame({"text": frame["text"], "teacher_probability": scores}).to_parquet(cache, index=False)
+
+    folder = tmp_path / "saved"
+    argv = ["--teacher-run", teacher_id, *tiny_data(data_dir), "--tracking-uri", uri]
+    argv += ["--output-dir", str(tmp_path / "out"), "--score-only", "--save-teacher-scores", str(folder)]
+    args = parse(argv)
+    assert args.handler(args) == 0
+    return tmp_path, teacher_id, folder, cache
+
+
+def test_the_saved_folder_holds_the_scores_and_the_teachers_record(saved):
+    _, teacher_id, folder, cache = saved
+    record = teacher_scores.load(folder)
+    assert record["run_id"] == teacher_id
+    assert record["metrics"] == TEACHER_METRICS
+    assert record["pretrained"] == "all-MiniLM-L6-v2" and record["train_rows"] == "10"
+    assert "--save-teacher-scores" in record["made_by"]
+    assert record["split_seed"] == 42 and record["rows"]["train"] == 400
+    assert set(record["data_sources"]) >= {"testdata.manual.2009.06.14.csv"}
+    copied = pd.read_parquet(folder / record["scores_file"])
+    pd.testing.assert_frame_equal(copied, pd.read_parquet(cache))
+    assert record["texts"] == len(copied)
+
+
+def test_a_student_trains_from_the_saved_folder_without_the_teacher_run(saved, data_dir):
+    tmp_path, teacher_id, folder, _ = saved
+    uri = f"sqlite:///{tmp_path}/fresh.db"  # a store that has never seen the teacher
+    argv = ["--teacher-scores", str(folder), *tiny_data(data_dir), *TINY_LSTM, "--tracking-uri", uri]
+    args = parse([*argv, "--output-dir", str(tmp_path / "student")])
+
+    def no_teacher(*_, **__):
+        raise AssertionError("the saved scores cover every text: the teacher must not be loaded")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(distill, "load_teacher", no_teacher)
+        summary = args.handler(args)
+    distillation = summary["distillation"]
+    assert distillation["teacher_run_id"] == teacher_id
+    assert distillation["teacher_metrics"] == TEACHER_METRICS
+    assert distillation["teacher_validation_recomputed"]["validation_accuracy"] == 1.0  # the stub separates
+    assert distillation["teacher_scores_cache"].startswith(str(folder))
+    assert distillation["transfer_set_rows"] == 400
+
+
+def test_saved_scores_that_lack_texts_are_refused_before_training(saved, data_dir, tmp_path):
+    _, _, folder, _ = saved
+    partial = tmp_path / "partial"
+    shutil.copytree(folder, partial)
+    record = teacher_scores.load(partial)
+    scores = pd.read_parquet(partial / record["scores_file"])
+    scores.iloc[10:].to_parquet(partial / record["scores_file"], index=False)
+    args = parse(["--teacher-scores", str(partial), *tiny_data(data_dir), "--output-dir", str(tmp_path / "o")])
+    with pytest.raises(SystemExit, match="lack 10 of the texts"):
+        args.handler(args)
+
+
+def test_saved_scores_of_other_data_files_are_refused(saved, data_dir, tmp_path):
+    _, _, folder, _ = saved
+    other = tmp_path / "other"
+    shutil.copytree(folder, other)
+    record = json.loads((other / teacher_scores.TEACHER_FILE).read_text())
+    record["data_sources"]["testdata.manual.2009.06.14.csv"] = "0" * 64
+    (other / teacher_scores.TEACHER_FILE).write_text(json.dumps(record))
+    args = parse(["--teacher-scores", str(other), *tiny_data(data_dir), "--output-dir", str(tmp_path / "o")])
+    with pytest.raises(SystemExit, match="other data files: testdata.manual"):
+        args.handler(args)
+
+
+def test_one_teacher_source_is_required(data_dir, tmp_path):
+    args = parse([*tiny_data(data_dir), "--output-dir", str(tmp_path)])
+    with pytest.raises(SystemExit, match="one of --teacher-run and --teacher-scores"):
+        args.handler(args)
