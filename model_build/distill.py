@@ -496,6 +496,7 @@ def run_from_args(args: argparse.Namespace):
     scored = score_teacher(splits, scoring)
     if args.save_teacher_scores:
         record = teacher_record(teacher_id, args.tracking_uri) if saved is None else saved
+        record = {**record, "scoring": scoring_timings(scoring.cache) or record.get("scoring", [])}
         print(f"saved: {teacher_scores.save(args.save_teacher_scores, scoring.cache, record, splits.description)}")
     if args.score_only:
         return 0
