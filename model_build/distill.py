@@ -19,7 +19,8 @@ probability alone.
     python -m model_build distill --teacher-scores training_data/teacher_scores/<name>   # no teacher run needed
 
 `--teacher-scores` reads scores kept with the repository (`teacher_scores.py`) instead of a teacher
-run in MLflow, so a fresh clone can distil without fine-tuning the teacher again.
+run in MLflow, so a fresh clone can distil without fine-tuning the teacher again: they are
+written into the cache above, and nothing else can be scored.
 """
 
 from __future__ import annotations
@@ -455,7 +456,7 @@ class ScoringSettings:
         return cls(
             teacher_run_id=teacher_run_id,
             tracking_uri=args.tracking_uri,
-            output_dir=Path(saved if saved is not None else args.output_dir),
+            output_dir=Path(args.output_dir),
             transfer_rows=args.transfer_rows,
             augment=augment.AugmentSettings(copies=args.augment_copies, seed=args.seed),
             seed=args.seed,
@@ -493,6 +494,8 @@ def run_from_args(args: argparse.Namespace):
     print(f"data: {splits.description['rows']}")
     if saved:
         teacher_scores.check_sources(saved, splits.description["sources"])
+        texts = splits.train["text"].tolist() + splits.validation["text"].tolist()
+        teacher_scores.materialise(args.teacher_scores, texts, scoring.cache)
     scored = score_teacher(splits, scoring)
     if args.save_teacher_scores:
         record = teacher_record(teacher_id, args.tracking_uri) if saved is None else saved
@@ -512,7 +515,6 @@ def run_from_args(args: argparse.Namespace):
         augmented=augmented,
         augment_settings=scoring.augment,
         saved_teacher=saved,
-        scoring=scoring,
     )
 
 
@@ -530,8 +532,8 @@ def score_teacher(splits: data.DataSplits, settings: ScoringSettings) -> Teacher
     missing = sum(t not in known for t in set(wanted)) + sum(c not in known_copies for c in set(copies))
     if missing and settings.saved:
         raise SystemExit(
-            f"the saved teacher scores in {settings.output_dir} lack {missing} of the texts these splits and "
-            "options need: they were saved for other data or options"
+            f"the saved teacher scores lack {missing} of the texts these splits and options need: "
+            "they were saved for other data or options"
         )
     if missing:
         teacher = load_teacher(settings.teacher_run_id, settings.tracking_uri)
@@ -636,7 +638,6 @@ def distillation_record(
     soft: np.ndarray,
     augmented: tuple[list[str], np.ndarray] | None,
     augment_settings: augment.AugmentSettings | None,
-    caches: tuple[Path, Path],
 ) -> dict:
     """How the student was taught (distillation.json in MLflow; run.json, from which `export`
     writes the card's block)."""
@@ -654,8 +655,8 @@ def distillation_record(
             else f"seeded stratified sample of {int(soft.sum())} training rows; the rest trained on hard labels"
         ),
         "early_stopping": "validation loss against hard labels",
-        "teacher_scores_cache": str(caches[0]),
-        "teacher_scoring": scoring_timings(caches[0]),
+        "teacher_scores_cache": str(cache_path(settings.tracking.output_dir, teacher_run_id)),
+        "teacher_scoring": scoring_timings(cache_path(settings.tracking.output_dir, teacher_run_id)),
         "teacher_train_rows": teacher["train_rows"],
         "teacher_metrics": teacher["metrics"],
         "teacher_validation_recomputed": teacher["validation_recomputed_from_cache"],
@@ -664,7 +665,7 @@ def distillation_record(
     if augmented is not None:
         if augment_settings is None:
             raise ValueError("augmented rows need the augment settings that made them")
-        augmented_cache = caches[1]
+        augmented_cache = augmented_cache_path(settings.tracking.output_dir, teacher_run_id)
         record["augmentation"] = {
             "method": "Tang et al. 2019: words masked (student <oov>, teacher [MASK]), then "
             "n-gram sampling; target = teacher probability alone",
@@ -686,7 +687,6 @@ def run_distillation(
     augmented: tuple[list[str], np.ndarray] | None = None,
     augment_settings: augment.AugmentSettings | None = None,
     saved_teacher: dict | None = None,
-    scoring: ScoringSettings | None = None,
 ) -> dict:
     """Train the v1 FastText-LSTM recipe on soft targets as one MLflow run (not registered);
     `augmented` (normalised copies, teacher probabilities) are extra training rows;
@@ -702,9 +702,7 @@ def run_distillation(
     )
     # the student sees soft targets; validation (early stopping) keeps the HARD labels
     student_splits = dataclasses.replace(splits, train=splits.train.assign(label=targets))
-    folder = scoring.output_dir if scoring is not None else settings.tracking.output_dir
-    caches = (cache_path(folder, teacher_run_id), augmented_cache_path(folder, teacher_run_id))
-    distillation = distillation_record(settings, teacher, teacher_run_id, soft, augmented, augment_settings, caches)
+    distillation = distillation_record(settings, teacher, teacher_run_id, soft, augmented, augment_settings)
     params: dict[str, Any] = {}
     if augment_settings is not None and augmented is not None:
         params.update(augment_settings.as_params(), augmented_rows=len(augmented[0]))
