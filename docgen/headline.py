@@ -30,14 +30,25 @@ def _model_rows(card: dict, records: dict) -> list[str]:
             f"{100 * served['test']['accuracy']:.1f}% | [docs/model.md](docs/model.md) |",
             f"| accuracy, the paper's 359 hand-labelled tweets, as served | "
             f"{100 * served['manual']['accuracy']:.1f}% | [docs/model.md](docs/model.md) |",
-            f"| made-up words in place of a fifth of the words: mean shift of P(positive) | "
-            f"{served['unknown_words']['mean_shift']:+.3f} | [docs/model.md](docs/model.md) |",
+            f"| a fifth of the words replaced by made-up words: mean shift of P(positive) against deleting "
+            f"the same words (against the intact tweets) | {served['unknown_words']['vs_deleted']['mean_shift']:+.3f} "
+            f"({served['unknown_words']['mean_shift']:+.3f}) | [docs/model.md](docs/model.md) |",
         ]
-        modern = served.get("hand_labelled_sets", {}).get("modern_tweets")
-        if modern:  # the stand-in for tweets after 2009: say how much weaker the model is there
+        sets = served.get("hand_labelled_sets", {})
+        modern = [sets[name] for name in ("modern_tweets", "modern_tweets_2", "modern_tweets_3") if name in sets]
+        if modern:  # the stand-ins for tweets after 2009: say how much weaker the model is there
+            sizes = " / ".join(str(s["tweets"]) for s in modern)
+            scores = " / ".join(f"{100 * s['balanced_accuracy']:.1f}%" for s in modern)
             rows.append(
-                f"| balanced accuracy, {modern['tweets']} hand-written tweets in post-2009 language, as served | "
-                f"{100 * modern['balanced_accuracy']:.1f}% | [evaluation_data/](evaluation_data/README.md) |"
+                f"| balanced accuracy, hand-written tweets in post-2009 language ({len(modern)} sets: {sizes}), "
+                f"as served | {scores} | [evaluation_data/](evaluation_data/README.md) |"
+            )
+        airline = sets.get("handwritten_airline")
+        if airline:
+            rows.append(
+                f"| balanced accuracy, {airline['tweets']} hand-written airline tweets (100 of them sarcastic), as "
+                f"served | {100 * airline['balanced_accuracy']:.1f}% | "
+                "[training_data/](training_data/README.md) |"
             )
     return rows
 
