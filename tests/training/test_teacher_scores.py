@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import mlflow
 import numpy as np
@@ -19,6 +20,7 @@ from tests.training.tiny import TINY_LSTM, tiny_data
 
 pytestmark = pytest.mark.slow  # trains a tiny student with TensorFlow: tens of seconds
 
+ROOT = Path(__file__).resolve().parents[2]
 TEACHER_METRICS = {"validation_accuracy": 0.8, "test_accuracy": 0.81, "manual_accuracy": 0.85}
 
 
@@ -120,3 +122,19 @@ def test_one_teacher_source_is_required(data_dir, tmp_path):
     args = parse([*tiny_data(data_dir), "--output-dir", str(tmp_path)])
     with pytest.raises(SystemExit, match="one of --teacher-run and --teacher-scores"):
         args.handler(args)
+
+
+def test_the_committed_scores_cover_the_default_splits(data_dir):
+    """training_data/teacher_scores/minilm_80k scores every training and validation tweet of the
+    splits `distill` builds by default, from the same data files."""
+    from model_build import data
+
+    folder = ROOT / "training_data" / "teacher_scores" / "minilm_80k"
+    record = teacher_scores.load(folder)
+    splits = data.build_splits(data_dir)
+    teacher_scores.check_sources(record, splits.description["sources"])
+    assert record["rows"] == splits.description["rows"]
+    texts = splits.train["text"].tolist() + splits.validation["text"].tolist()
+    keys = set(pd.read_parquet(folder / teacher_scores.SCORES_FILE)["key"])
+    assert len(keys) == record["texts"]
+    assert all(k in keys for k in teacher_scores.text_keys(texts))
