@@ -452,7 +452,7 @@ class ScoringSettings:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, teacher_run_id: str) -> ScoringSettings:
-        saved = getattr(args, "teacher_scores", None)
+        saved = args.teacher_scores
         return cls(
             teacher_run_id=teacher_run_id,
             tracking_uri=args.tracking_uri,

@@ -23,8 +23,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-MAX_PARITY_DIFF = 1e-4  # export's limit (model_build/export.py --max-diff default)
-
 
 def onnx_weights(model_path: Path, vocabulary_size: int, dim: int, buckets: int, units: int) -> dict[str, np.ndarray]:
     """The served graph's weights, found by shape and by the LSTM node's inputs, not by the
@@ -102,16 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from model_build.data import build_splits
-    from model_build.export import encode_batches, onnx_predict, onnx_session
-    from model_build.lstm import serving_predict
+    from model_build.export import MAX_PARITY_DIFF, onnx_session, parity
     from predict.normalize import normalize_tweet
     from predict.tokenizer import TweetTokenizer
 
     model, card = build_twin(args.model_dir)
     tokenizer = TweetTokenizer.load(args.model_dir / "tokenizer.json")
     test = [normalize_tweet(t) for t in build_splits(args.data_dir).test.text]
-    expected = onnx_predict(onnx_session(args.model_dir / "model.onnx"), encode_batches(tokenizer, test))
-    max_diff = float(np.max(np.abs(serving_predict(model, tokenizer, test) - expected)))
+    max_diff = parity(model, tokenizer, onnx_session(args.model_dir / "model.onnx"), test)
     print(f"parity: max |keras twin - model.onnx| = {max_diff:.2e} on {len(test)} test tweets")
     if max_diff > MAX_PARITY_DIFF:
         print(f"above {MAX_PARITY_DIFF}: not written", file=sys.stderr)
