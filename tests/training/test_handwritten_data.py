@@ -1,8 +1,9 @@
 """The hand-labelled training rows (training_data/) stay apart from every evaluation set.
 
 They were written for training only; a tweet that also appears, after normalisation, in a
-behaviour suite, the manual test set or the hand-labelled evaluation set (evaluation_data/)
-would turn that evaluation into a memory test.
+behaviour suite, the manual test set, the held-out splits or a hand-labelled evaluation set
+(evaluation_data/, and the airline set for models that do not train on it) would turn that
+evaluation into a memory test.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from predict.normalize import normalize_tweet
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDWRITTEN = ROOT / "training_data" / "handwritten_airline.csv"
+MODERN_WRITTEN = ROOT / "training_data" / "modern_written.csv"  # the eleventh rule's rows
+MODERN_WRITTEN_DOMAINS = 5
+MODERN_WRITTEN_PER_DOMAIN_AND_LABEL = 180
 EVALUATION_DATA = ROOT / "evaluation_data"
 MODEL_TESTS = ROOT / "tests" / "model"
 
@@ -80,3 +84,28 @@ def test_the_modern_evaluation_sets_do_not_share_a_tweet(modern_sets):
         texts = {normalize_tweet(t) for t in modern["text"]}
         assert not texts & seen, name
         seen |= texts
+
+
+@pytest.fixture(scope="module")
+def modern_written() -> pd.DataFrame:
+    frame = pd.read_csv(MODERN_WRITTEN, dtype={"text": str}, keep_default_na=False, encoding="utf-8")
+    return data.load_extra_labelled(MODERN_WRITTEN).assign(domain=frame["domain"])
+
+
+def test_the_written_modern_rows_are_balanced_in_every_domain_and_unique(modern_written):
+    counts = modern_written.groupby(["domain", "label"]).size()
+    assert len(counts) == 2 * MODERN_WRITTEN_DOMAINS
+    assert (counts == MODERN_WRITTEN_PER_DOMAIN_AND_LABEL).all(), counts.to_dict()
+    assert len({normalize_tweet(t) for t in modern_written["text"]}) == len(modern_written)
+
+
+def test_no_written_modern_row_is_an_evaluation_or_held_out_tweet(modern_written, modern_sets, handwritten, data_dir):
+    written = {normalize_tweet(t) for t in modern_written["text"]}
+    assert not written & evaluation_texts(data_dir)
+    for name, modern in modern_sets.items():
+        assert not written & {normalize_tweet(t) for t in modern["text"]}, name
+    # the airline set is evaluation data for every model that trains on these rows
+    assert not written & {normalize_tweet(t) for t in handwritten["text"]}
+    splits = data.build_splits(data_dir)
+    held_out = pd.concat([splits.validation, splits.test])["text"]
+    assert not written & {normalize_tweet(t) for t in held_out}
