@@ -595,6 +595,17 @@ def _source_role(file_name: str) -> str:
     return "training"
 
 
+# How and by whom each file of training_data/ was made (its README says more); the card repeats it.
+HAND_LABELLED_MADE_BY = {
+    "handwritten_airline.csv": "written and labelled by hand by an AI engineering session (an LLM) on "
+    "2026-11-27, one tweet at a time, before any model scored them; the writer never saw tests/ or "
+    "docs/ (the behaviour suites and reports)",
+    "modern_written.csv": "written and labelled one tweet at a time on 2026-11-28 by five separate AI "
+    "sessions (an LLM), one domain each, in 2015-2025 language; told not to open tests/, docs/, "
+    "evaluation_data/ or the airline set, and no model scored, filtered or relabelled a row",
+}
+
+
 def _hand_labelled(sources: dict[str, dict]) -> dict:
     """What the issue asks of data made for training: how many rows, how made, by whom. The
     counts are read from the file; how and by whom from its README beside it."""
@@ -614,13 +625,11 @@ def _hand_labelled(sources: dict[str, dict]) -> dict:
                     "negative": int((labelled["label"] == 0).sum()),
                     "positive": int((labelled["label"] == 1).sum()),
                 },
-                "made_by": "written and labelled by hand by an AI engineering session (an LLM) on "
-                "2026-11-27, one tweet at a time, before any model scored them; the writer never "
-                "saw tests/ or docs/ (the behaviour suites and reports)",
+                "made_by": HAND_LABELLED_MADE_BY.get(name, f"see {HAND_LABELLED_DIR.name}/README.md"),
                 "used_as": "extra training rows with hard labels (the teacher never scores them), "
                 "repeated per epoch as `extra_repeats` says; never validation, threshold or test",
                 "kept_apart": "tests/training/test_handwritten_data.py: no tweet equals a behaviour "
-                "suite or manual-set tweet after normalisation",
+                "suite, manual-set or hand-labelled evaluation tweet after normalisation",
                 "licence": "written for this repository, under its licence",
                 "description": f"{HAND_LABELLED_DIR.name}/README.md",
             }
