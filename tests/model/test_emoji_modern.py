@@ -3,8 +3,9 @@ praise, 🤡 and 🙃 for mockery, 🙏 for thanks and for pleading.
 
 Written for this suite (tests/model/cases/emoji_modern.json, 30 tweets per label) by a session
 that never saw a model's output or how normalisation maps emoji, and committed before any model
-scored them; never used for training, threshold choice or model selection. The floors are the
-shipped model's counts, stated as they are: the positive half is where it is weak.
+scored them; never used for training or threshold choice. Like every test here, its floors gate
+a release; they are the shipped model's counts, stated as they are: the positive half is where it
+is weak.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ def test_the_suite_is_thirty_tweets_per_label():
 
 
 def test_modern_emoji_positive_tweets_keep_the_shipped_models_count(model):
-    # fasttext_lstm@6 (normalisation v4): 13 of 30; @5 (v3, 😭 read as "cry", 💀 as "skull"): 6.
-    assert int((model.predict_proba(CASES["positive"]) >= model.threshold).sum()) >= 13
+    # fasttext_lstm@7: 16 of 30; @6 (normalisation v4): 13; @5 (v3, 😭 read as "cry", 💀 as "skull"): 6.
+    assert int((model.predict_proba(CASES["positive"]) >= model.threshold).sum()) >= 16
 
 
 def test_modern_emoji_negative_tweets_keep_the_shipped_models_count(model):
-    # fasttext_lstm@6: 28 of 30; @5: 27.
-    assert int((model.predict_proba(CASES["negative"]) < model.threshold).sum()) >= 28
+    # fasttext_lstm@7: 26 of 30; @6: 28; @5: 27. @7 shipped under the thirteenth rule, which judged
+    # this suite as a whole (42 of 60 against @6's 41; docs/model.md, candidates 11 to 13).
+    assert int((model.predict_proba(CASES["negative"]) < model.threshold).sum()) >= 26
