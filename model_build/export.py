@@ -608,7 +608,7 @@ HAND_LABELLED_MADE_BY = {
 
 def _hand_labelled(sources: dict[str, dict]) -> dict:
     """What the issue asks of data made for training: how many rows, how made, by whom. The
-    counts are read from the file; how and by whom from its README beside it."""
+    counts are read from the file; how and by whom from HAND_LABELLED_MADE_BY (its README says more)."""
     blocks = []
     for name, meta in sources.items():
         path = HAND_LABELLED_DIR / name
