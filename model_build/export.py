@@ -603,6 +603,12 @@ HAND_LABELLED_MADE_BY = {
     "modern_written.csv": "written and labelled one tweet at a time on 2026-11-28 by five separate AI "
     "sessions (an LLM), one domain each, in 2015-2025 language; told not to open tests/, docs/, "
     "evaluation_data/ or the airline set, and no model scored, filtered or relabelled a row",
+    "modern_written_later.csv": "written and labelled the same way on 2026-11-28 by two further AI "
+    "sessions (technology, entertainment)",
+    "modern_written_air.csv": "air-travel tweets written and labelled one tweet at a time on "
+    "2026-11-28 by four separate AI sessions (an LLM), one sub-topic each; told not to open anything "
+    "under /work and to run no model; rows close to an evaluation tweet by word overlap were dropped "
+    "before training, and no model scored, filtered or relabelled a row",
 }
 
 

@@ -152,9 +152,17 @@ def test_simple_baseline_trains_and_compare_tabulates_both_runs(trained_run, dat
     assert 0.0 <= simple["metrics"]["manual_accuracy"] <= 1.0
     from model_build import compare
 
-    table = compare.compare_runs(summary["tracking_uri"], tmp_path / "comparison.png")
+    doc = tmp_path / "model.md"
+    doc.write_text(f"# models\n{compare.BEGIN}\nstale\n{compare.END}\nprose\n", encoding="utf-8")
+    plot = tmp_path / "comparison.png"
+    args = cli.build_parser().parse_args(
+        ["compare", "--tracking-uri", summary["tracking_uri"], "--plot", str(plot), "--doc", str(doc)]
+    )
+    assert args.handler(args) == 0
+    table = doc.read_text(encoding="utf-8")
     assert "TF-IDF + logistic regression" in table and "FastText" in table
-    assert (tmp_path / "comparison.png").stat().st_size > 0
+    assert "stale" not in table and table.endswith(f"{compare.END}\nprose\n")
+    assert plot.stat().st_size > 0
 
 
 def test_assess_and_robustness_compare_two_artefacts_in_one_run(trained_run, data_dir):
