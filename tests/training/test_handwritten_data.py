@@ -114,12 +114,19 @@ def test_the_written_modern_rows_are_balanced_in_every_domain_and_unique(modern_
 
 
 @pytest.fixture(scope="module")
-def held_out_and_evaluation_texts(modern_sets, handwritten, data_dir) -> set[str]:
-    """Every text a written row must not be: behaviour suites, manual set, modern sets, the airline
-    set (evaluation data for every model that trains on the written rows), validation and test."""
+def hand_labelled_evaluation_texts(modern_sets, handwritten, data_dir) -> list[str]:
+    """The evaluation tweets the fourteenth rule names: behaviour suites, manual set, evaluation_data/, airline set."""
+    frames = [*modern_sets.values(), handwritten]
+    return sorted(evaluation_texts(data_dir) | {normalize_tweet(t) for f in frames for t in f["text"]})
+
+
+@pytest.fixture(scope="module")
+def held_out_and_evaluation_texts(hand_labelled_evaluation_texts, data_dir) -> set[str]:
+    """Every text a written row must not be: the hand-labelled evaluation tweets (the airline set is
+    evaluation data for every model that trains on the written rows), validation and test."""
     splits = data.build_splits(data_dir)
-    frames = [*modern_sets.values(), handwritten, splits.validation, splits.test]
-    return evaluation_texts(data_dir) | {normalize_tweet(t) for f in frames for t in f["text"]}
+    held_out = {normalize_tweet(t) for f in (splits.validation, splits.test) for t in f["text"]}
+    return set(hand_labelled_evaluation_texts) | held_out
 
 
 def test_no_written_modern_row_is_an_evaluation_or_held_out_tweet(modern_written, held_out_and_evaluation_texts):
@@ -156,13 +163,6 @@ def test_near_duplicates_are_found_by_word_overlap():
         ("@united thanks for the delay", "thanks for the delay @delta")
     ]
     assert not near_duplicates(["thanks for the delay"], ["thanks for nothing at all today"])
-
-
-@pytest.fixture(scope="module")
-def hand_labelled_evaluation_texts(modern_sets, handwritten, data_dir) -> list[str]:
-    """The evaluation tweets the fourteenth rule names: behaviour suites, manual set, evaluation_data/, airline set."""
-    frames = [*modern_sets.values(), handwritten]
-    return sorted(evaluation_texts(data_dir) | {normalize_tweet(t) for f in frames for t in f["text"]})
 
 
 def test_written_rows_close_to_an_evaluation_tweet_are_the_ones_readme_counts(
