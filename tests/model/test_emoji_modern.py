@@ -32,11 +32,11 @@ def test_the_suite_is_thirty_tweets_per_label():
 
 
 def test_modern_emoji_positive_tweets_keep_the_shipped_models_count(model):
-    # fasttext_lstm@7: 16 of 30; @6 (normalisation v4): 13; @5 (v3, 😭 read as "cry", 💀 as "skull"): 6.
-    assert int((model.predict_proba(CASES["positive"]) >= model.threshold).sum()) >= 16
+    # fasttext_lstm@8: 17 of 30; @7: 16; @6 (normalisation v4): 13; @5 (v3, 😭 read as "cry", 💀 as "skull"): 6.
+    assert int((model.predict_proba(CASES["positive"]) >= model.threshold).sum()) >= 17
 
 
 def test_modern_emoji_negative_tweets_keep_the_shipped_models_count(model):
-    # fasttext_lstm@7: 26 of 30; @6: 28; @5: 27. @7 shipped under the thirteenth rule, which judged
-    # this suite as a whole (42 of 60 against @6's 41; docs/model.md, candidates 11 to 13).
-    assert int((model.predict_proba(CASES["negative"]) < model.threshold).sum()) >= 26
+    # fasttext_lstm@8: 27 of 30; @7: 26; @6: 28; @5: 27. @7 shipped under the thirteenth rule, which
+    # judged this suite as a whole (42 of 60 against @6's 41; docs/model.md, candidates 11 to 13).
+    assert int((model.predict_proba(CASES["negative"]) < model.threshold).sum()) >= 27

@@ -38,10 +38,10 @@ def test_the_suite_is_about_forty_complaints_and_ten_controls():
 
 
 def test_sarcastic_complaints_keep_the_shipped_models_rate(model):
-    # fasttext_lstm@7 (served): 11 of 40; @6 and @5 had 17, @4 16, the first unknown-word candidate 11.
-    # The floor is the shipped model's rate: far from "mostly", and stated as it is. The rules report
-    # this suite and never decide on it (docs/model.md, candidates 11 to 13).
-    assert negative_rate(model, SARCASTIC_COMPLAINTS) >= 11 / 40
+    # fasttext_lstm@8 (served): 22 of 40; @7 11, @6 and @5 17, @4 16. The floor is the shipped
+    # model's rate: barely half, and stated as it is. The rules report this suite and never decide
+    # on it (docs/model.md, candidates 11 to 15).
+    assert negative_rate(model, SARCASTIC_COMPLAINTS) >= 22 / 40
 
 
 def test_sincere_thanks_stay_positive(model):
