@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HANDWRITTEN = ROOT / "training_data" / "handwritten_airline.csv"
 # Tweets in 2015-2025 language written for training (training_data/README.md) -> (domains, rows
 # asked per domain and label, rows dropped as close to an evaluation tweet). modern_written.csv
-# trained fasttext_lstm@7; the fourteenth rule's candidate adds the other two.
+# trained fasttext_lstm@7; @8 (the fourteenth rule's recipe) adds the other two.
 WRITTEN_FILES = {
     "modern_written.csv": (5, 180, 0),
     "modern_written_later.csv": (2, 180, 0),
