@@ -609,6 +609,11 @@ HAND_LABELLED_MADE_BY = {
     "2026-11-28 by four separate AI sessions (an LLM), one sub-topic each; told not to open anything "
     "under /work and to run no model; rows close to an evaluation tweet by word overlap were dropped "
     "before training, and no model scored, filtered or relabelled a row",
+    "modern_written_tone.csv": "tweets whose sentiment hangs on tone (sarcasm worded as thanks against "
+    "sincere thanks, today's emoji, slang, negation) written and labelled one tweet at a time on "
+    "2026-11-29 by four separate AI sessions (an LLM), one sub-topic each; told not to open anything "
+    "under /work and to run no model; rows close to an evaluation tweet by word overlap were dropped "
+    "before training, and no model scored, filtered or relabelled a row",
 }
 
 

@@ -24,16 +24,24 @@ ROOT = Path(__file__).resolve().parents[2]
 HANDWRITTEN = ROOT / "training_data" / "handwritten_airline.csv"
 # Tweets in 2015-2025 language written for training (training_data/README.md) -> (domains, rows
 # asked per domain and label, rows dropped as close to an evaluation tweet). modern_written.csv
-# trained fasttext_lstm@7; @8 (the fourteenth rule's recipe) adds the other two.
+# trained fasttext_lstm@7; @8 (the fourteenth rule's recipe) adds the later and air files; the
+# sixteenth rule's candidate adds modern_written_tone.csv.
 WRITTEN_FILES = {
     "modern_written.csv": (5, 180, 0),
     "modern_written_later.csv": (2, 180, 0),
     "modern_written_air.csv": (4, 90, 1),
+    "modern_written_tone.csv": (4, 90, 4),
 }
 # Rows whose word set overlaps an evaluation tweet's by Jaccard >= 0.6 (training_data/README.md
-# names them); the fourteenth rule dropped such rows from modern_written_air.csv before training.
+# names them); the fourteenth and sixteenth rules dropped such rows from the air and tone files
+# before training.
 NEAR_DUPLICATE_JACCARD = 0.6
-NEAR_DUPLICATES_KNOWN = {"modern_written.csv": 4, "modern_written_later.csv": 0, "modern_written_air.csv": 0}
+NEAR_DUPLICATES_KNOWN = {
+    "modern_written.csv": 4,
+    "modern_written_later.csv": 0,
+    "modern_written_air.csv": 0,
+    "modern_written_tone.csv": 0,
+}
 EVALUATION_DATA = ROOT / "evaluation_data"
 MODEL_TESTS = ROOT / "tests" / "model"
 
