@@ -595,6 +595,12 @@ def _source_role(file_name: str) -> str:
     return "training"
 
 
+# How the air-travel and tone files were kept apart from evaluation (both were written the same way).
+_WRITTEN_APART = (
+    "by four separate AI sessions (an LLM), one sub-topic each; told not to open anything under /work "
+    "and to run no model; rows close to an evaluation tweet by word overlap were dropped before "
+    "training, and no model scored, filtered or relabelled a row"
+)
 # How and by whom each file of training_data/ was made (its README says more); the card repeats it.
 HAND_LABELLED_MADE_BY = {
     "handwritten_airline.csv": "written and labelled by hand by an AI engineering session (an LLM) on "
@@ -606,14 +612,10 @@ HAND_LABELLED_MADE_BY = {
     "modern_written_later.csv": "written and labelled the same way on 2026-11-28 by two further AI "
     "sessions (technology, entertainment)",
     "modern_written_air.csv": "air-travel tweets written and labelled one tweet at a time on "
-    "2026-11-28 by four separate AI sessions (an LLM), one sub-topic each; told not to open anything "
-    "under /work and to run no model; rows close to an evaluation tweet by word overlap were dropped "
-    "before training, and no model scored, filtered or relabelled a row",
+    f"2026-11-28 {_WRITTEN_APART}",
     "modern_written_tone.csv": "tweets whose sentiment hangs on tone (sarcasm worded as thanks against "
     "sincere thanks, today's emoji, slang, negation) written and labelled one tweet at a time on "
-    "2026-11-29 by four separate AI sessions (an LLM), one sub-topic each; told not to open anything "
-    "under /work and to run no model; rows close to an evaluation tweet by word overlap were dropped "
-    "before training, and no model scored, filtered or relabelled a row",
+    f"2026-11-29 {_WRITTEN_APART}",
 }
 
 
