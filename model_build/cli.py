@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "model_build.compare",
     "model_build.export",
     "model_build.distill",
+    "model_build.ensemble",
     "model_build.feedback_export",
     "model_build.feedback_delete",
     "model_build.retrain",

@@ -497,19 +497,23 @@ def _model_card(
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "known_limitations": _known_limitations(tokenizer.max_length),
         **_distillation(run),
+        **({"ensemble": run["ensemble"]} if "ensemble" in run else {}),
         "decisions": DECISIONS_FILE,
     }
 
 
 def _description(run: dict) -> str:
+    members = len(run["ensemble"]["members"]) if "ensemble" in run else 0
     return (
-        "Binary sentiment (P(positive)) of an English tweet: an LSTM over FastText word vectors "
-        "trained on the Sentiment140 training tweets"
+        "Binary sentiment (P(positive)) of an English tweet: "
+        + (f"the mean of {members} LSTMs" if members else "an LSTM")
+        + " over FastText word vectors trained on the Sentiment140 training tweets"
         + (
-            f", distilled from a fine-tuned {teacher_short_name(run['distillation']['teacher'])} (soft targets)."
+            f", distilled from a fine-tuned {teacher_short_name(run['distillation']['teacher'])} (soft targets)"
             if "distillation" in run
-            else "."
+            else ""
         )
+        + (", one recipe trained with different model seeds, served as one graph." if members else ".")
     )
 
 
@@ -537,12 +541,16 @@ def _architecture(params: dict, tokenizer) -> str:
             "no bias, trainable)"
             + ("; + 1 frozen channel: VADER valence / 4]" if params.get("lexicon") in (True, "True") else "]")
         )
-    return (
+    student = (
         f"{embedding} → SpatialDropout1D({params['spatial_dropout']}) → "
         f"{'Bidirectional(LSTM' if params['bidirectional'] else 'LSTM'}"
         f"({params['units']}){')' if params['bidirectional'] else ''} → Dropout("
         f"{params['dropout']}) → Dense(1, sigmoid)"
     )
+    members = int(params.get("ensemble_members", 1))
+    if members > 1:
+        return f"mean of {members} students (model seeds {params['seed']}), each: {student}"
+    return student
 
 
 def _inputs(tokenizer) -> dict:

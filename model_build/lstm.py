@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from predict.tokenizer import TweetTokenizer
 
 INPUT_NAME, OUTPUT_NAME = "token_ids", "probability"
+ENSEMBLE_NAME, MEMBER_PREFIX = "student_ensemble", "member_"  # model_build/ensemble.py
 
 
 @dataclass
@@ -197,12 +198,25 @@ def build_lstm(
     return model
 
 
+def ensemble_members(model) -> list:
+    """The students a model averages (model_build/ensemble.py), or the model itself."""
+    if model.name != ENSEMBLE_NAME:
+        return [model]
+    return [layer for layer in model.layers if layer.name.startswith(MEMBER_PREFIX)]
+
+
 def has_subwords(model) -> bool:
-    return hasattr(model.get_layer("embedding"), "serve")
+    return all(hasattr(member.get_layer("embedding"), "serve") for member in ensemble_members(model))
 
 
 def serving_call(model, token_ids, subword_ids=None):
-    """P(positive) [batch, 1] as the served graph computes it (export traces this)."""
+    """P(positive) [batch, 1] as the served graph computes it (export traces this); an ensemble
+    serves the mean of its members' probabilities, every member reading the same inputs."""
+    members = ensemble_members(model)
+    if members != [model]:
+        from keras import ops
+
+        return ops.mean(ops.stack([serving_call(m, token_ids, subword_ids) for m in members]), axis=0)
     embedding = model.get_layer("embedding")
     x = embedding(token_ids) if subword_ids is None else embedding.serve(token_ids, subword_ids)
     return model.get_layer("head")(x, training=False)

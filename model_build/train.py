@@ -344,10 +344,10 @@ def fit_lstm(
         "epochs_run": trained.epochs_run,
         "vocabulary_size": len(trained.tokenizer.vocabulary),
     }
-    return FittedModel(trained.score, params, _keras_logger(trained), extra, trained)
+    return FittedModel(trained.score, params, keras_logger(trained), extra, trained)
 
 
-def _keras_logger(trained):
+def keras_logger(trained):
     def log_model() -> str:
         import mlflow
         from mlflow.models import infer_signature
