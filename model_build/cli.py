@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "model_build.export",
     "model_build.distill",
     "model_build.ensemble",
+    "model_build.rethreshold",
     "model_build.feedback_export",
     "model_build.feedback_delete",
     "model_build.retrain",

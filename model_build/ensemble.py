@@ -26,7 +26,14 @@ from typing import Any
 import numpy as np
 
 from model_build.lstm import ENSEMBLE_NAME, INPUT_NAME, MEMBER_PREFIX, OUTPUT_NAME
-from model_build.tracked_run import FittedModel, TrackedRun, TrackingSettings, run_tracked
+from model_build.tracked_run import (
+    FittedModel,
+    SplitMismatch,
+    TrackedRun,
+    TrackingSettings,
+    check_rebuilt_splits,
+    run_tracked,
+)
 
 FAMILY = "fasttext-lstm-ensemble"
 MEMBER_FILES = ("run.json", "model.keras", "tokenizer.json")
@@ -101,8 +108,10 @@ def _canonical(document: Any) -> str:
 
 def check_same_splits(members: Sequence[Member], description: dict) -> None:
     """The splits built here are the members' own (the threshold is chosen on their validation)."""
-    if _canonical(json.loads(_canonical(description))) != _canonical(members[0].run["data"]):
-        raise EnsembleError("these data options do not rebuild the members' splits; pass the members' own")
+    try:
+        check_rebuilt_splits(members[0].run["data"], description)
+    except SplitMismatch as error:
+        raise EnsembleError(str(error)) from None
 
 
 def build_ensemble(models: Sequence[Any]):

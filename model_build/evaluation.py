@@ -41,7 +41,13 @@ def balanced_accuracy(labels: np.ndarray, probabilities: np.ndarray, threshold: 
 def choose_threshold(labels: np.ndarray, probabilities: np.ndarray) -> float:
     """The operating threshold: the best balanced accuracy on VALIDATION data (never test or
     manual), ties going to the threshold nearest 0.5."""
-    scores = [(balanced_accuracy(labels, probabilities, t), -abs(t - 0.5), t) for t in THRESHOLD_GRID]
+    return choose_threshold_over([(labels, probabilities)])
+
+
+def choose_threshold_over(sets: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
+    """The threshold with the best MEAN balanced accuracy over several validation sets (labels,
+    probabilities), each weighing the same whatever its size; ties to the value nearest 0.5."""
+    scores = [(float(np.mean([balanced_accuracy(y, p, t) for y, p in sets])), -abs(t - 0.5), t) for t in THRESHOLD_GRID]
     return float(max(scores)[2])
 
 

@@ -453,13 +453,8 @@ def _model_card(
         **_inputs(tokenizer),
         "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["batch", 1], "meaning": "P(positive)"},
         "threshold": round(float(metrics.get("threshold", 0.5)), 3),
-        "threshold_rule": (
-            "the best balanced accuracy on the validation split (grid 0.30-0.70, "
-            "step 0.005, ties to the value nearest 0.5); test and manual sets "
-            "never used"
-            if "threshold" in metrics
-            else "fixed at 0.5"
-        ),
+        "threshold_rule": _threshold_rule(run),
+        **({"threshold_choice": run["threshold_choice"]} if "threshold_choice" in run else {}),
         "normalization_version": normalization,
         "tokenizer": {
             "file": "tokenizer.json",
@@ -500,6 +495,19 @@ def _model_card(
         **({"ensemble": run["ensemble"]} if "ensemble" in run else {}),
         "decisions": DECISIONS_FILE,
     }
+
+
+def _threshold_rule(run: dict) -> str:
+    """How the threshold was chosen: at training, or again by `rethreshold` (model_build/rethreshold.py)."""
+    if "threshold_choice" in run:
+        return run["threshold_choice"]["rule"]
+    if "threshold" in run["metrics"]:
+        return (
+            "the best balanced accuracy on the validation split (grid 0.30-0.70, "
+            "step 0.005, ties to the value nearest 0.5); test and manual sets "
+            "never used"
+        )
+    return "fixed at 0.5"
 
 
 def _description(run: dict) -> str:

@@ -11,6 +11,8 @@ probabilities and run.json into `<output dir>/<family with _>/`, and log run.jso
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -116,6 +118,18 @@ def run_tracked(run: TrackedRun, splits: data.DataSplits, settings: TrackingSett
         mlflow.log_artifact(str(folder / "run.json"))
     print_metrics(run.display_name, metrics)
     return summary
+
+
+class SplitMismatch(ValueError):
+    """The data options given do not rebuild the splits a run was trained and evaluated on."""
+
+
+def check_rebuilt_splits(recorded: dict, description: dict) -> None:
+    """Commands that score an existing run again (`ensemble`, `rethreshold`) rebuild its splits
+    from data options; the description must be the one its run.json recorded."""
+    as_json = functools.partial(json.dumps, sort_keys=True, default=str)
+    if as_json(json.loads(as_json(description))) != as_json(recorded):
+        raise SplitMismatch("these data options do not rebuild the run's splits; pass the run's own")
 
 
 def write_held_out(splits: data.DataSplits, probabilities: dict[str, Any], folder: Path) -> None:

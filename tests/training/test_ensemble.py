@@ -113,5 +113,5 @@ def test_members_must_share_tokenizer_splits_and_be_distinct(members, tmp_path, 
 
     read = ensemble.read_members(folders)
     args = cli.build_parser().parse_args(["ensemble", "--member", "x", *_tiny_splits(data_dir), "--seed", "7"])
-    with pytest.raises(ensemble.EnsembleError, match="do not rebuild the members' splits"):
+    with pytest.raises(ensemble.EnsembleError, match="do not rebuild the run's splits"):
         ensemble.check_same_splits(read, SplitSettings.from_args(args).build().description)
