@@ -596,7 +596,9 @@ def _known_limitations(max_length: int) -> list[str]:
         "The 100k training subset is a head/tail slice: its negatives and positives come from "
         "different weeks, so period and topic leak into the label.",
         "Binary only: neutral or mixed tweets are forced to negative or positive.",
-        "English only; sarcasm and domain-specific (airline) wording are not specifically covered.",
+        "English only. Sarcasm worded as thanks or praise is often read at its word (the sarcasm "
+        "suite in tests/model/cases/sarcasm.json states the rate); tweets in post-2009 and airline "
+        "wording are covered only by the written training rows this card lists.",
         f"Tweets are cut to their first {max_length} tokens.",
     ]
 

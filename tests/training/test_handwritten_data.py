@@ -44,6 +44,11 @@ NEAR_DUPLICATES_KNOWN = {
 }
 EVALUATION_DATA = ROOT / "evaluation_data"
 MODEL_TESTS = ROOT / "tests" / "model"
+# Tweets in 2015-2025 language written to choose a threshold on (the eighteenth rule), never
+# trained on -> (domains, rows asked per domain and label, rows dropped as close to an evaluation
+# tweet or a written training row).
+LATER_VALIDATION = ROOT / "training_data" / "later_validation.csv"
+LATER_VALIDATION_SHAPE = (3, 80, 8)
 
 
 def _strings_in(value) -> list[str]:
@@ -178,3 +183,30 @@ def test_written_rows_close_to_an_evaluation_tweet_are_the_ones_readme_counts(
 ):
     close = near_duplicates(modern_written["text"].tolist(), hand_labelled_evaluation_texts)
     assert len(close) == NEAR_DUPLICATES_KNOWN[modern_written.attrs["file"]], close
+
+
+@pytest.fixture(scope="module")
+def later_validation() -> pd.DataFrame:
+    frame = pd.read_csv(LATER_VALIDATION, dtype={"text": str}, keep_default_na=False, encoding="utf-8")
+    return data.load_extra_labelled(LATER_VALIDATION).assign(domain=frame["domain"])
+
+
+def test_the_later_validation_set_is_balanced_in_every_domain_and_unique(later_validation):
+    counts = later_validation.groupby(["domain", "label"]).size()
+    domains, per_domain_and_label, dropped = LATER_VALIDATION_SHAPE
+    assert len(counts) == 2 * domains
+    assert (counts <= per_domain_and_label).all() and counts.sum() == len(counts) * per_domain_and_label - dropped
+    assert len({normalize_tweet(t) for t in later_validation["text"]}) == len(later_validation)
+
+
+def test_the_later_validation_set_is_neither_training_nor_evaluation_data(
+    later_validation, held_out_and_evaluation_texts, hand_labelled_evaluation_texts
+):
+    texts = later_validation["text"].tolist()
+    assert not {normalize_tweet(t) for t in texts} & held_out_and_evaluation_texts
+    written = sorted(
+        {normalize_tweet(t) for name in WRITTEN_FILES for t in pd.read_csv(ROOT / "training_data" / name)["text"]}
+    )
+    # the rule dropped every row close to either before any model scored the set
+    assert not near_duplicates(texts, hand_labelled_evaluation_texts)
+    assert not near_duplicates(texts, written)
