@@ -509,6 +509,7 @@ def register(subparsers) -> None:
     parser.add_argument("--output-dir", type=Path, default=Path("artifacts"))
     parser.add_argument("--epochs", type=int, default=None, help="LSTM epochs (default: v1's)")
     parser.add_argument("--units", type=int, default=None, help="LSTM units (default: v1's)")
+    parser.add_argument("--bidirectional", action="store_true", help="bidirectional LSTM (default: one way)")
     add_unseen_word_options(parser)
     parser.add_argument(
         "--promote",
@@ -516,7 +517,7 @@ def register(subparsers) -> None:
         help="after the decision rule: register the student run found in "
         "--output-dir and move the champion alias to it (no training)",
     )
-    parser.set_defaults(handler=run_from_args, max_length=None, bidirectional=False, vectors=None)
+    parser.set_defaults(handler=run_from_args, max_length=None, vectors=None)
 
 
 # --- teacher ---------------------------------------------------------------------------------
