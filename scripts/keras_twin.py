@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,9 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def onnx_weights(model_path: Path, vocabulary_size: int, dim: int, buckets: int, units: int) -> dict[str, np.ndarray]:
+def onnx_weights(model_path: Path, vocabulary_size: int, dim: int, buckets: int, units: int) -> dict[str, Any]:
     """The served graph's weights, found by shape and by the LSTM node's inputs, not by the
-    names tf2onnx happened to give them."""
+    names tf2onnx happened to give them. A bidirectional LSTM is one ONNX node whose weights
+    hold the forward direction first, then the backward one."""
     import onnx
     from onnx import numpy_helper
 
@@ -45,14 +47,15 @@ def onnx_weights(model_path: Path, vocabulary_size: int, dim: int, buckets: int,
         i, o, f, c = np.split(onnx_rows, 4, axis=0)
         return np.concatenate([i, f, c, o], axis=0)
 
+    def direction(d: int) -> list[np.ndarray]:  # Keras: kernel, recurrent kernel, bias
+        return [keras_gates(w[d]).T, keras_gates(r[d]).T, keras_gates(b[d, : 4 * units] + b[d, 4 * units :])]
+
     dense_kernel, dense_bias = _output_layer(graph, arrays)
     return {
         "words": only((vocabulary_size, dim)),
         "ngrams": only((buckets + 1, dim)),
         "projection": only((dim, dim)),
-        "kernel": keras_gates(w[0]).T,
-        "recurrent_kernel": keras_gates(r[0]).T,
-        "bias": keras_gates(b[0, : 4 * units] + b[0, 4 * units :]),
+        "recurrent": [array for d in range(len(w)) for array in direction(d)],
         "dense_kernel": dense_kernel,
         "dense_bias": dense_bias,
     }
@@ -87,7 +90,8 @@ def build_twin(model_dir: Path):
     model = build_lstm(weights["words"], settings, tables)
     model.get_layer("embedding").projection.assign(weights["projection"])
     head = model.get_layer("head")
-    head.get_layer("lstm").set_weights([weights["kernel"], weights["recurrent_kernel"], weights["bias"]])
+    # the LSTM, or Bidirectional(LSTM): the layer after SpatialDropout1D (model_build/lstm.py `_head`)
+    head.layers[1].set_weights(weights["recurrent"])
     head.get_layer("probability").set_weights([weights["dense_kernel"], weights["dense_bias"]])
     return model, card
 

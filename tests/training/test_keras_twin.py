@@ -18,17 +18,20 @@ pytestmark = pytest.mark.slow  # TensorFlow and tf2onnx: seconds
 VOCABULARY, DIM, BUCKETS, UNITS, LENGTH = 30, 8, 10, 4, 50
 
 
-@pytest.mark.parametrize("dense_bias", [0.0, 0.3])  # tf2onnx drops the output's Add when it is zero
-def test_the_twin_rebuilt_from_onnx_answers_as_the_original(tmp_path, dense_bias):
+@pytest.mark.parametrize(
+    ("dense_bias", "bidirectional"),
+    [(0.0, False), (0.3, False), (0.3, True)],  # tf2onnx drops the output's Add when it is zero
+)
+def test_the_twin_rebuilt_from_onnx_answers_as_the_original(tmp_path, dense_bias, bidirectional):
     rng = np.random.default_rng(0)
-    settings = LstmSettings(units=UNITS, subword_buckets=BUCKETS, max_length=LENGTH)
+    settings = LstmSettings(units=UNITS, subword_buckets=BUCKETS, max_length=LENGTH, bidirectional=bidirectional)
     tables = SubwordTables(
         ngram_table=rng.normal(size=(BUCKETS, DIM)).astype(np.float32),
         unseen_means=np.zeros((1, DIM), np.float32),
     )
     original = build_lstm(rng.normal(size=(VOCABULARY, DIM)).astype(np.float32), settings, tables)
     original.get_layer("embedding").projection.assign(rng.normal(size=(DIM, DIM)).astype(np.float32))
-    lstm = original.get_layer("head").get_layer("lstm")
+    lstm = original.get_layer("head").layers[1]  # the LSTM, or Bidirectional(LSTM)
     lstm.set_weights([rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in lstm.get_weights()])
     dense = original.get_layer("head").get_layer("probability")
     dense.set_weights([dense.get_weights()[0], np.full((1,), dense_bias, np.float32)])
