@@ -32,6 +32,7 @@ from model_build.tracked_run import (
     TrackedRun,
     TrackingSettings,
     check_rebuilt_splits,
+    data_fingerprint,
     run_tracked,
 )
 
@@ -95,15 +96,11 @@ def read_members(folders: Sequence[Path]) -> list[Member]:
     members = [Member(Path(f), json.loads((Path(f) / "run.json").read_text(encoding="utf-8"))) for f in folders]
     if len({(m.folder / "tokenizer.json").read_bytes() for m in members}) != 1:
         raise EnsembleError("the members' tokenizer files differ: one encoding cannot feed them all")
-    if len({_canonical(m.run["data"]) for m in members}) != 1:
+    if len({data_fingerprint(m.run["data"]) for m in members}) != 1:
         raise EnsembleError("the members were trained on different data or splits")
     if len({m.run["run_id"] for m in members}) != len(members):
         raise EnsembleError("a member is given twice")
     return members
-
-
-def _canonical(document: Any) -> str:
-    return json.dumps(document, sort_keys=True, default=str)
 
 
 def check_same_splits(members: Sequence[Member], description: dict) -> None:

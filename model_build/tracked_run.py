@@ -11,7 +11,6 @@ probabilities and run.json into `<output dir>/<family with _>/`, and log run.jso
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -124,11 +123,16 @@ class SplitMismatch(ValueError):
     """The data options given do not rebuild the splits a run was trained and evaluated on."""
 
 
+def data_fingerprint(description: dict) -> str:
+    """A data description as run.json stores it (keys sorted, paths as strings), so a rebuilt
+    description and a recorded one compare equal exactly when they describe the same splits."""
+    return json.dumps(json.loads(json.dumps(description, default=str)), sort_keys=True)
+
+
 def check_rebuilt_splits(recorded: dict, description: dict) -> None:
     """Commands that score an existing run again (`ensemble`, `rethreshold`) rebuild its splits
     from data options; the description must be the one its run.json recorded."""
-    as_json = functools.partial(json.dumps, sort_keys=True, default=str)
-    if as_json(json.loads(as_json(description))) != as_json(recorded):
+    if data_fingerprint(description) != data_fingerprint(recorded):
         raise SplitMismatch("these data options do not rebuild the run's splits; pass the run's own")
 
 
