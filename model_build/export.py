@@ -490,7 +490,7 @@ def _model_card(
         "quantisation": quantisation,
         "library_versions": library_versions(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "known_limitations": _known_limitations(tokenizer.max_length),
+        "known_limitations": known_limitations(tokenizer.max_length),
         **_distillation(run),
         **({"ensemble": run["ensemble"]} if "ensemble" in run else {}),
         "decisions": DECISIONS_FILE,
@@ -589,7 +589,7 @@ def _inputs(tokenizer) -> dict:
     }
 
 
-def _known_limitations(max_length: int) -> list[str]:
+def known_limitations(max_length: int) -> list[str]:
     return [
         "Trained on Sentiment140 (April-June 2009), labelled by emoticons (distant "
         "supervision): noisy labels, 2009 topics and vocabulary.",
