@@ -15,27 +15,14 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import ViewportSize, sync_playwright
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make the project's packages importable
 
+# the browser tests' Chromium, viewports and sample tweet, so the picture shows what they check
 from devhost.process import HostProcess  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
-SAMPLE_TWEET = "@united two hours on the tarmac and still no update. Worst flight ever, so angry."
-DESKTOP: ViewportSize = {"width": 1000, "height": 800}
-PHONE: ViewportSize = {"width": 375, "height": 740}
+from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, DESKTOP, NEGATIVE_TWEET, PHONE  # noqa: E402
 
 
 @contextmanager
@@ -76,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="base URL of a running host (default: start one)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
-    parser.add_argument("--text", default=SAMPLE_TWEET)
+    parser.add_argument("--text", default=NEGATIVE_TWEET)
     args = parser.parse_args(argv)
     if args.url:
         paths = capture(args.url.rstrip("/"), args.out, args.text)

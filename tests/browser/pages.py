@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -21,8 +21,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1000, "height": 800}
-PHONE = {"width": 375, "height": 740}
+DESKTOP: ViewportSize = {"width": 1000, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 FEEDBACK_TABLE = "feedbacklive"  # what the live_host fixture configures
 NEGATIVE_TWEET = "@united two hours on the tarmac and still no update. Worst flight ever, so angry."
 
