@@ -130,10 +130,9 @@ class EnsembleModel:
     tokenizer: Any
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
-        from model_build.lstm import serving_predict
-        from predict.normalize import normalize_tweet
+        from model_build.lstm import score_tweets
 
-        return serving_predict(self.model, self.tokenizer, [normalize_tweet(t) for t in texts])
+        return score_tweets(self.model, self.tokenizer, texts)
 
 
 def ensemble_params(members: Sequence[Member]) -> dict[str, Any]:
@@ -149,14 +148,11 @@ def ensemble_params(members: Sequence[Member]) -> dict[str, Any]:
 
 
 def fit_ensemble(members: Sequence[Member], folder: Path) -> FittedModel:
-    import keras
-
-    from model_build.lstm import word_embedding_class
+    from model_build.lstm import load_run_model
     from model_build.train import keras_logger
     from predict.tokenizer import TweetTokenizer
 
-    word_embedding_class()  # registers the custom layer before loading
-    model = build_ensemble([keras.saving.load_model(m.folder / "model.keras") for m in members])
+    model = build_ensemble([load_run_model(m.folder) for m in members])
     model.save(folder / "model.keras")
     shutil.copyfile(members[0].folder / "tokenizer.json", folder / "tokenizer.json")
     fitted = EnsembleModel(model, TweetTokenizer.load(folder / "tokenizer.json"))

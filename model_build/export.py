@@ -227,16 +227,14 @@ def export_artifact(
     `renormalized_from`: the run's tokenizer says this older normalisation version, and the
     caller has shown that the current one reads every training text the same way; the artefact
     is then stamped with the current version (the card keeps both)."""
-    import keras
 
-    from model_build.lstm import word_embedding_class
+    from model_build.lstm import load_run_model
     from predict.normalize import NORMALIZATION_VERSION, normalize_tweet
     from predict.tokenizer import TweetTokenizer
 
     run_dir, target = Path(run_dir), Path(target)
     run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    word_embedding_class()  # registers the custom layer before loading
-    model = keras.saving.load_model(run_dir / "model.keras")
+    model = load_run_model(run_dir)
     tokenizer = TweetTokenizer.load(run_dir / "tokenizer.json")
     if renormalized_from is not None:
         if tokenizer.normalization_version != renormalized_from:

@@ -19,6 +19,7 @@ import functools
 import os
 import random
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -233,6 +234,21 @@ def serving_predict(model, tokenizer, normalized_texts: list[str], batch_size: i
     return np.concatenate(parts).reshape(-1) if parts else np.zeros(0, np.float32)
 
 
+def score_tweets(model, tokenizer, texts) -> np.ndarray:
+    """Raw tweets to P(positive) the way serving reads them: normalised, encoded, one graph."""
+    from predict.normalize import normalize_tweet
+
+    return serving_predict(model, tokenizer, [normalize_tweet(t) for t in texts])
+
+
+def load_run_model(folder: Path):
+    """A run folder's model.keras, the custom embedding layer registered before loading."""
+    import keras
+
+    word_embedding_class()
+    return keras.saving.load_model(folder / "model.keras")
+
+
 def fit_lstm(
     model,
     x_train: np.ndarray,
@@ -266,10 +282,8 @@ class TrainedLstm:
     history: dict[str, list[float]]
 
     def score(self, texts) -> np.ndarray:
-        from predict.normalize import normalize_tweet
-
         if has_subwords(self.model):
-            return serving_predict(self.model, self.tokenizer, [normalize_tweet(t) for t in texts])
+            return score_tweets(self.model, self.tokenizer, texts)
         ids = self.tokenizer.encode(list(texts), dtype=np.int32)
         return self.model.predict(ids, batch_size=1024, verbose=0).ravel()
 

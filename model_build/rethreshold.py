@@ -75,9 +75,7 @@ def run_from_args(args: argparse.Namespace) -> dict:
 def rethreshold(run_dir: Path, extra_file: Path, splits: data.DataSplits, output_dir: Path) -> dict:
     """The run folder copied to `output_dir/<its name>` with its threshold chosen again; returns
     the new run.json."""
-    import keras
-
-    from model_build.lstm import serving_predict, word_embedding_class
+    from model_build.lstm import load_run_model, score_tweets
     from predict.normalize import normalize_tweet
     from predict.tokenizer import TweetTokenizer
 
@@ -90,12 +88,11 @@ def rethreshold(run_dir: Path, extra_file: Path, splits: data.DataSplits, output
     if overlap:
         raise ThresholdSetError(f"{len(overlap)} tweets of {extra_file} are training rows, e.g. {overlap[0]!r}")
 
-    word_embedding_class()  # registers the custom layer before loading
-    model = keras.saving.load_model(run_dir / "model.keras")
+    model = load_run_model(run_dir)
     tokenizer = TweetTokenizer.load(run_dir / "tokenizer.json")
 
     def score(texts: list[str]) -> np.ndarray:
-        return serving_predict(model, tokenizer, [normalize_tweet(t) for t in texts])
+        return score_tweets(model, tokenizer, texts)
 
     sets = {
         "validation": (splits.validation["label"].to_numpy(), score(splits.validation["text"].tolist())),
